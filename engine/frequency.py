@@ -1,0 +1,97 @@
+"""Average order frequency ("средняя частота заказа") of one client.
+
+Boundaries, all in whole calendar days:
+
+- several orders on the same day are one order date;
+- the window keeps the order dates ``d`` with ``d >= today - P`` (an order
+  exactly P days old is inside; ``P = 0`` keeps all history; dates after
+  ``today`` are kept);
+- an interval is the number of days between two consecutive order dates;
+  an interval longer than G days is left out (``interval > G``; an interval
+  of exactly G days is kept; ``G = 0`` leaves none out);
+- trimming leaves out one smallest and one largest interval, and only when
+  at least three intervals remain after the gap rule (so that at least one
+  is left);
+- the average is the arithmetic mean of the intervals kept; with no interval
+  kept there is no frequency (``None``).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """The intervals behind an average and the average itself."""
+
+    intervals: tuple = ()
+    average: float | None = None
+
+
+def order_days(order_dates):
+    """Sorted distinct order dates: several orders on one day count once."""
+    return sorted(set(order_dates))
+
+
+def window_days(days, today, window):
+    """Keep the sorted dates inside the window of ``window`` days before ``today`` (0 = all)."""
+    if not window:
+        return list(days)
+    start = today - timedelta(days=window)
+    return [day for day in days if day >= start]
+
+
+def intervals_between(days):
+    """Days between consecutive sorted distinct dates."""
+    return [(later - earlier).days for earlier, later in zip(days, days[1:])]
+
+
+def drop_long_breaks(intervals, max_gap):
+    """Leave out intervals strictly longer than ``max_gap`` days (0 = keep all)."""
+    if not max_gap:
+        return list(intervals)
+    return [interval for interval in intervals if interval <= max_gap]
+
+
+def trim_extremes(intervals):
+    """Leave out one smallest and one largest interval when at least three remain."""
+    if len(intervals) < 3:
+        return list(intervals)
+    kept = sorted(intervals)
+    return kept[1:-1]
+
+
+def order_frequency(order_dates, settings, today):
+    """The average interval in days between the client's orders, by the company settings."""
+    days = window_days(order_days(order_dates), today, settings.frequency_window_days)
+    intervals = drop_long_breaks(intervals_between(days), settings.frequency_max_gap_days)
+    if settings.frequency_trim_extremes:
+        intervals = trim_extremes(intervals)
+    if not intervals:
+        return Frequency(tuple(intervals), None)
+    return Frequency(tuple(intervals), sum(intervals) / len(intervals))
+
+
+def next_order_date(last_order_date, average):
+    """Expected next order: the last order date plus the average, rounded half up to whole days."""
+    if last_order_date is None or average is None:
+        return None
+    return last_order_date + timedelta(days=int(average + 0.5))
+
+
+def days_since(last_order_date, today):
+    """Whole days from the last order to ``today`` (negative for an order dated in the future)."""
+    return (today - last_order_date).days
+
+
+__all__ = [
+    "Frequency",
+    "days_since",
+    "drop_long_breaks",
+    "intervals_between",
+    "next_order_date",
+    "order_days",
+    "order_frequency",
+    "trim_extremes",
+    "window_days",
+]

@@ -1,0 +1,151 @@
+"""The lifecycle decision for one client: which status role it should have and why.
+
+The rules, in the order they are applied (the first that applies decides):
+
+1. A client whose status is the former one stays former: only a person
+   moves a former client (reason ``former_kept``).
+2. A terminated contract gives the former role (``terminated``).
+3. A status that is not one of the automatic ones (a status a user added and
+   set by hand) is never replaced (``manual_kept``).
+4. A client without any confirmed order keeps its status; a client without
+   any status gets the "new" role (``no_orders_new`` / ``no_orders_kept``).
+5. A client whose last order is D or more days before today is sleeping
+   (``days_since_last >= D``; ``D = 0`` turns the rule off) (``sleeping``).
+   Sleeping wins over permanent.
+6. A client with N or more confirmed orders is permanent
+   (``order_count >= N``) (``permanent``). Every confirmed order counts,
+   same-day orders included, whatever its date.
+7. A client that had its first validated delivery (or, by setting, its first
+   confirmed order) is working; so is a client already past "new" (working,
+   permanent or sleeping), which automation never sends back to new
+   (``working_delivery``, ``working_order``, ``working_kept``).
+8. Otherwise the client is new (``new_waiting``): it has ordered, but the
+   trigger of the "first order" status has not happened yet.
+
+Whatever the role, the frequency facts are computed: order count, last order
+date, average interval, expected next order, and whether the client belongs
+in delivery planning. A client is not plannable when it is former or
+terminated, or when its last order is X or more days old
+(``days_since_last >= X``; ``X = 0`` turns the rule off); a client without
+any order is plannable.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .frequency import days_since, next_order_date, order_frequency
+from .roles import FORMER, NEW, PERMANENT, SLEEPING, TRIGGER_ORDER, WORKING
+
+#: English text of each reason; the Odoo layer translates the same keys.
+REASON_TEXTS = {
+    "former_kept": "former: only a person changes it",
+    "terminated": "contract terminated -> former",
+    "manual_kept": "status set by hand: not changed by automation",
+    "no_orders_new": "no status and no order -> new",
+    "no_orders_kept": "no confirmed order: status kept",
+    "sleeping": "{days} days without an order >= {limit} -> sleeping",
+    "permanent": "{count} orders >= {limit} -> permanent",
+    "working_delivery": "first delivery on {date} -> working",
+    "working_order": "first order on {date} -> working",
+    "working_kept": "{count} orders < {limit} -> working",
+    "new_waiting": "ordered, no delivery yet -> new",
+}
+
+#: Roles that automation never sends back to "new".
+PAST_NEW = frozenset({WORKING, PERMANENT, SLEEPING})
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    """What is known of one client (its commercial entity) on the day of the decision."""
+
+    #: One date per confirmed order; repeated dates are several orders on one day.
+    order_dates: tuple = ()
+    #: Date of the first validated delivery to the client, if any.
+    first_delivery_date: date | None = None
+    #: The contract is terminated (and no person has reinstated the client).
+    terminated: bool = False
+    #: Role of the current status, or None when the client has no status.
+    current_role: str | None = None
+    #: False when the current status is not one of the automatic ones.
+    status_is_automatic: bool = True
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The target role (None = leave the status unchanged), the facts and the reason."""
+
+    role: str | None
+    order_count: int
+    last_order_date: date | None
+    avg_interval_days: float | None
+    next_order_date: date | None
+    plannable: bool
+    reason_code: str
+    reason_params: dict = field(default_factory=dict)
+
+    @property
+    def reason(self):
+        """The reason in English, for example ``3 orders >= 3 -> permanent``."""
+        return REASON_TEXTS[self.reason_code].format(**self.reason_params)
+
+
+def decide(facts, settings, today):
+    """Decide the role and the frequency facts of one client; see the module docstring."""
+    last = max(facts.order_dates) if facts.order_dates else None
+    frequency = order_frequency(facts.order_dates, settings, today)
+    role, code, params = _role(facts, settings, today, last)
+    if role is not None and role == facts.current_role:
+        role = None
+    return Decision(
+        role=role,
+        order_count=len(facts.order_dates),
+        last_order_date=last,
+        avg_interval_days=frequency.average,
+        next_order_date=next_order_date(last, frequency.average),
+        plannable=is_plannable(facts, settings, today, last),
+        reason_code=code,
+        reason_params=params,
+    )
+
+
+def is_plannable(facts, settings, today, last):
+    """Whether the client belongs in delivery planning; override the rule here."""
+    if facts.terminated or facts.current_role == FORMER:
+        return False
+    if last is None or not settings.planning_inactive_days:
+        return True
+    return days_since(last, today) < settings.planning_inactive_days
+
+
+def _role(facts, settings, today, last):
+    """The target role with its reason code and parameters (rules 1 to 8)."""
+    if facts.current_role == FORMER:
+        return None, "former_kept", {}
+    if facts.terminated:
+        return FORMER, "terminated", {}
+    if not facts.status_is_automatic:
+        return None, "manual_kept", {}
+    if last is None:
+        if facts.current_role is None:
+            return NEW, "no_orders_new", {}
+        return None, "no_orders_kept", {}
+    idle = days_since(last, today)
+    if settings.sleeping_days and idle >= settings.sleeping_days:
+        return SLEEPING, "sleeping", {"days": idle, "limit": settings.sleeping_days}
+    count = len(facts.order_dates)
+    limit = settings.permanent_order_count
+    if count >= limit:
+        return PERMANENT, "permanent", {"count": count, "limit": limit}
+    return _working_or_new(facts, settings, count, limit)
+
+
+def _working_or_new(facts, settings, count, limit):
+    """Working once the first-order trigger happened or the client is past new, else new."""
+    if settings.first_order_trigger == TRIGGER_ORDER:
+        return WORKING, "working_order", {"date": min(facts.order_dates).isoformat()}
+    if facts.first_delivery_date is not None:
+        return WORKING, "working_delivery", {"date": facts.first_delivery_date.isoformat()}
+    if facts.current_role in PAST_NEW:
+        return WORKING, "working_kept", {"count": count, "limit": limit}
+    return NEW, "new_waiting", {}

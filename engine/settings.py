@@ -1,0 +1,53 @@
+"""Company settings of the lifecycle rules, as a validated value object."""
+
+from dataclasses import dataclass
+
+from .roles import TRIGGER_DELIVERY, TRIGGERS
+
+
+@dataclass(frozen=True)
+class LifecycleSettings:
+    """The numbers and switches of one company's lifecycle rules.
+
+    Every count of days is a whole number of calendar days, ``0`` meaning
+    "off" where stated. Invalid values raise :class:`ValueError` naming the
+    setting, so that bad settings never reach the rules.
+    """
+
+    #: N: a client with at least N confirmed orders is permanent (N >= 1).
+    permanent_order_count: int = 3
+    #: D: a client whose last order is D or more days old is sleeping (0 = never).
+    sleeping_days: int = 180
+    #: P: the average frequency uses orders dated within the last P days (0 = all history).
+    frequency_window_days: int = 0
+    #: G: intervals longer than G days are left out of the average (0 = none left out).
+    frequency_max_gap_days: int = 0
+    #: Leave out the single smallest and the single largest interval.
+    frequency_trim_extremes: bool = False
+    #: X: a client whose last order is X or more days old is not plannable (0 = off).
+    planning_inactive_days: int = 0
+    #: What gives the "first order" status: the first validated delivery or the first confirmed order.
+    first_order_trigger: str = TRIGGER_DELIVERY
+
+    def __post_init__(self):
+        minimum = {
+            "permanent_order_count": 1,
+            "sleeping_days": 0,
+            "frequency_window_days": 0,
+            "frequency_max_gap_days": 0,
+            "planning_inactive_days": 0,
+        }
+        for name, low in minimum.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"{name} must be a whole number, got {value!r}")
+            if value < low:
+                raise ValueError(f"{name} must be at least {low}, got {value}")
+        if not isinstance(self.frequency_trim_extremes, bool):
+            raise ValueError(
+                f"frequency_trim_extremes must be true or false, got {self.frequency_trim_extremes!r}"
+            )
+        if self.first_order_trigger not in TRIGGERS:
+            raise ValueError(
+                f"first_order_trigger must be one of {', '.join(TRIGGERS)}, got {self.first_order_trigger!r}"
+            )
