@@ -1,0 +1,183 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import roles
+from ..engine.settings import LifecycleSettings
+
+#: Company field holding the status of each role.
+ROLE_FIELDS = {
+    roles.NEW: "lifecycle_status_on_create_id",
+    roles.WORKING: "lifecycle_status_on_first_order_id",
+    roles.PERMANENT: "lifecycle_status_permanent_id",
+    roles.SLEEPING: "lifecycle_status_sleeping_id",
+    roles.FORMER: "lifecycle_status_former_id",
+}
+
+#: Company fields holding the numbers of the rules, with their engine names.
+NUMBER_FIELDS = {
+    "lifecycle_permanent_order_count": "permanent_order_count",
+    "lifecycle_sleeping_days": "sleeping_days",
+    "lifecycle_frequency_window_days": "frequency_window_days",
+    "lifecycle_frequency_max_gap_days": "frequency_max_gap_days",
+    "lifecycle_planning_inactive_days": "planning_inactive_days",
+}
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    lifecycle_status_on_create_id = fields.Many2one(
+        "partner.lifecycle.status",
+        string="Client Status at Creation",
+        ondelete="restrict",
+        help="Status given to a client when it is created.",
+    )
+    lifecycle_status_on_first_order_id = fields.Many2one(
+        "partner.lifecycle.status",
+        string="Client Status at First Order",
+        ondelete="restrict",
+        help="Status given at the client's first delivery (or first confirmed order).",
+    )
+    lifecycle_first_order_trigger = fields.Selection(
+        [
+            (roles.TRIGGER_DELIVERY, "First validated delivery"),
+            (roles.TRIGGER_ORDER, "First confirmed order"),
+        ],
+        string="First Order Status Given At",
+        default=roles.TRIGGER_DELIVERY,
+        required=True,
+    )
+    lifecycle_status_permanent_id = fields.Many2one(
+        "partner.lifecycle.status",
+        string="Permanent Client Status",
+        ondelete="restrict",
+    )
+    lifecycle_permanent_order_count = fields.Integer(
+        string="Permanent After N Orders",
+        default=3,
+        help="A client with at least this many confirmed orders becomes permanent.",
+    )
+    lifecycle_status_sleeping_id = fields.Many2one(
+        "partner.lifecycle.status",
+        string="Sleeping Client Status",
+        ondelete="restrict",
+    )
+    lifecycle_sleeping_days = fields.Integer(
+        string="Sleeping After Days Without Orders",
+        default=180,
+        help="A client whose last order is at least this many days old becomes sleeping "
+        "(0 = never).",
+    )
+    lifecycle_status_former_id = fields.Many2one(
+        "partner.lifecycle.status",
+        string="Client Status at Termination",
+        ondelete="restrict",
+    )
+    lifecycle_frequency_window_days = fields.Integer(
+        string="Average Frequency Over Days",
+        default=0,
+        help="Only orders of the last days count in the average order frequency (0 = all).",
+    )
+    lifecycle_frequency_max_gap_days = fields.Integer(
+        string="Exclude Breaks Longer Than (Days)",
+        default=0,
+        help="Intervals between orders longer than this are left out of the average "
+        "(0 = none).",
+    )
+    lifecycle_frequency_trim_extremes = fields.Boolean(
+        string="Exclude Minimum and Maximum Intervals",
+        help="Leave out the smallest and the largest interval (when at least three).",
+    )
+    lifecycle_planning_inactive_days = fields.Integer(
+        string="Leave Out of Planning After Days Without Orders",
+        default=0,
+        help="Clients without orders for this many days are not included in delivery "
+        "planning (0 = off).",
+    )
+
+    _sql_constraints = [
+        (
+            "lifecycle_numbers_positive",
+            "CHECK (lifecycle_permanent_order_count >= 1 AND lifecycle_sleeping_days >= 0 "
+            "AND lifecycle_frequency_window_days >= 0 AND lifecycle_frequency_max_gap_days >= 0 "
+            "AND lifecycle_planning_inactive_days >= 0)",
+            "The client lifecycle numbers cannot be negative, and N must be at least 1.",
+        ),
+    ]
+
+    @api.constrains(*NUMBER_FIELDS)
+    def _check_lifecycle_numbers(self):
+        for company in self:
+            for field_name in NUMBER_FIELDS:
+                value = company[field_name]
+                low = 1 if field_name == "lifecycle_permanent_order_count" else 0
+                if value < low:
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s must be at least %(low)s (company %(company)s).",
+                            setting=self._fields[field_name].get_description(self.env)["string"],
+                            low=low,
+                            company=company.name,
+                        )
+                    )
+
+    @api.constrains(*ROLE_FIELDS.values())
+    def _check_lifecycle_statuses(self):
+        for company in self:
+            seen = {}
+            for role, field_name in ROLE_FIELDS.items():
+                status = company[field_name]
+                if status and status in seen:
+                    raise ValidationError(
+                        self.env._(
+                            "The status %(status)s is mapped to two lifecycle roles "
+                            "(%(first)s and %(second)s): each role needs its own status.",
+                            status=status.display_name,
+                            first=self._lifecycle_field_label(seen[status]),
+                            second=self._lifecycle_field_label(field_name),
+                        )
+                    )
+                seen[status] = field_name
+
+    def _lifecycle_field_label(self, field_name):
+        return self._fields[field_name].get_description(self.env)["string"]
+
+    def _lifecycle_settings(self):
+        """The engine settings of this company; override to add a rule switch."""
+        self.ensure_one()
+        values = {engine_name: self[name] for name, engine_name in NUMBER_FIELDS.items()}
+        return LifecycleSettings(
+            frequency_trim_extremes=self.lifecycle_frequency_trim_extremes,
+            first_order_trigger=self.lifecycle_first_order_trigger,
+            **values,
+        )
+
+    def _lifecycle_role_statuses(self):
+        """Map each lifecycle role to this company's status (roles without one are left out)."""
+        self.ensure_one()
+        return {role: self[name] for role, name in ROLE_FIELDS.items() if self[name]}
+
+    def _lifecycle_set_default_statuses(self):
+        """Map the roles without a status to the statuses shipped with the add-on."""
+        for company in self:
+            values = {}
+            for role, field_name in ROLE_FIELDS.items():
+                status = self.env.ref(f"partner_lifecycle.status_{role}", raise_if_not_found=False)
+                if status and not company[field_name]:
+                    values[field_name] = status.id
+            if values:
+                company.write(values)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super(ResCompany, self.with_context(lifecycle_no_status=True)).create(
+            vals_list
+        )
+        companies._lifecycle_set_default_statuses()
+        return companies.with_context(lifecycle_no_status=False)
+
+    @api.model
+    def _lifecycle_default_company(self):
+        """The company whose settings rule clients shared by all companies."""
+        company = self.env.ref("base.main_company", raise_if_not_found=False)
+        return (company or self.sudo().search([], order="id", limit=1)).sudo()

@@ -1,0 +1,36 @@
+from odoo import fields, models
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    lifecycle_status_id = fields.Many2one(
+        related="partner_id.commercial_partner_id.lifecycle_status_id",
+        string="Client Status",
+    )
+
+    def _action_done(self):
+        result = super()._action_done()
+        self._lifecycle_deliveries_done()
+        return result
+
+    def _lifecycle_is_client_delivery(self):
+        """A delivery to a client: done, into a customer location (dropship included)."""
+        self.ensure_one()
+        return (
+            self.state == "done"
+            and self.partner_id
+            and self.location_dest_id.usage == "customer"
+        )
+
+    def _lifecycle_deliveries_done(self):
+        """Record the first delivery date of the clients and refresh their status."""
+        clients = self.env["res.partner"]
+        for picking in self.filtered(lambda p: p._lifecycle_is_client_delivery()):
+            client = picking.partner_id.commercial_partner_id.sudo()
+            if not client.lifecycle_first_delivery_date:
+                client.lifecycle_first_delivery_date = fields.Date.context_today(
+                    self, picking.date_done
+                )
+                clients |= client
+        clients._lifecycle_refresh()
