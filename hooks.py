@@ -5,6 +5,7 @@ def post_init_hook(env):
     """Map the default statuses, record past first deliveries, and recalculate every client."""
     companies = env["res.company"].search([])
     companies._lifecycle_set_default_statuses()
+    env.flush_all()
     env.cr.execute(
         SQL(
             """UPDATE res_partner p SET lifecycle_first_delivery_date = d.first_date

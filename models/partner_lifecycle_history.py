@@ -62,17 +62,20 @@ class PartnerLifecycleHistory(models.Model):
         if not changes:
             return
         uid = self.env.uid
+        now = fields.Datetime.now()
         rows = SQL(", ").join(
             SQL(
-                "(%s, now() AT TIME ZONE 'UTC', %s, %s, 'automatic', %s, %s, %s, "
-                "now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')",
+                "(%s, %s, %s, %s, 'automatic', %s, %s, %s, %s, %s, %s)",
                 partner_id,
+                now,
                 old_id,
                 new_id,
                 reason,
                 uid,
                 uid,
+                now,
                 uid,
+                now,
             )
             for partner_id, old_id, new_id, reason in changes
         )

@@ -132,6 +132,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         groups = {}
         if not partner_ids:
             return groups
+        self.env["res.partner"].flush_model(["company_id"])
         rows = self.env.execute_query(
             SQL("SELECT id, company_id FROM res_partner WHERE id = ANY(%s) ORDER BY id", partner_ids)
         )
@@ -155,7 +156,11 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             SQL(
                 """SELECT p.id FROM res_partner p
                     WHERE p.id = p.commercial_partner_id AND p.active AND %s
-                      AND (p.customer_rank > 0 OR p.lifecycle_status_id IS NOT NULL)
+                      AND (p.customer_rank > 0 OR p.lifecycle_status_id IS NOT NULL
+                           OR EXISTS (SELECT 1 FROM sale_order so
+                                        JOIN res_partner c ON c.id = so.partner_id
+                                       WHERE c.commercial_partner_id = p.id
+                                         AND so.state = 'sale'))
                  ORDER BY p.id""",
                 company_clause,
             )
@@ -231,7 +236,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             round(average, 1) if average is not None else None,
             decision.next_order_date,
             decision.plannable,
-            self.env._(REASONS[decision.reason_code], **decision.reason_params),
+            self.env._(REASONS[decision.reason_code]) % decision.reason_params,
         )
 
     def _stored_values(self, row):

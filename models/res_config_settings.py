@@ -7,3 +7,36 @@ class ResConfigSettings(models.TransientModel):
     lifecycle_status_on_create_id = fields.Many2one(
         related="company_id.lifecycle_status_on_create_id", readonly=False
     )
+    lifecycle_status_on_first_order_id = fields.Many2one(
+        related="company_id.lifecycle_status_on_first_order_id", readonly=False
+    )
+    lifecycle_first_order_trigger = fields.Selection(
+        related="company_id.lifecycle_first_order_trigger", readonly=False
+    )
+    lifecycle_status_permanent_id = fields.Many2one(
+        related="company_id.lifecycle_status_permanent_id", readonly=False
+    )
+    lifecycle_permanent_order_count = fields.Integer(
+        related="company_id.lifecycle_permanent_order_count", readonly=False
+    )
+    lifecycle_status_sleeping_id = fields.Many2one(
+        related="company_id.lifecycle_status_sleeping_id", readonly=False
+    )
+    lifecycle_sleeping_days = fields.Integer(
+        related="company_id.lifecycle_sleeping_days", readonly=False
+    )
+    lifecycle_status_former_id = fields.Many2one(
+        related="company_id.lifecycle_status_former_id", readonly=False
+    )
+    lifecycle_frequency_window_days = fields.Integer(
+        related="company_id.lifecycle_frequency_window_days", readonly=False
+    )
+    lifecycle_frequency_max_gap_days = fields.Integer(
+        related="company_id.lifecycle_frequency_max_gap_days", readonly=False
+    )
+    lifecycle_frequency_trim_extremes = fields.Boolean(
+        related="company_id.lifecycle_frequency_trim_extremes", readonly=False
+    )
+    lifecycle_planning_inactive_days = fields.Integer(
+        related="company_id.lifecycle_planning_inactive_days", readonly=False
+    )

@@ -102,9 +102,9 @@ class ResPartner(models.Model):
         ):
             status = partner._lifecycle_company().lifecycle_status_on_create_id
             if status:
-                partner.sudo().with_context(tracking_disable=True).write(
-                    {"lifecycle_status_id": status.id}
-                )
+                partner.sudo().with_context(
+                    tracking_disable=True, lifecycle_origin="automatic"
+                ).write({"lifecycle_status_id": status.id})
 
     def _lifecycle_refresh(self):
         """Recompute the facts and the status of these clients now (hooks call this)."""

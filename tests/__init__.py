@@ -1,0 +1,2 @@
+from . import test_transitions
+from . import test_recalculation

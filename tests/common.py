@@ -58,7 +58,8 @@ class LifecycleCommon(TransactionCase):
     @classmethod
     def _order(cls, partner, day=None, confirm=True, qty=1):
         """A one-line order of ``partner``, confirmed (and dated ``day``) unless told."""
-        order = cls.env["sale.order"].create(
+        company = partner.company_id or cls.company
+        order = cls.env["sale.order"].with_company(company).create(
             {
                 "partner_id": partner.id,
                 "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": qty})],
