@@ -18,6 +18,7 @@ Boundaries, all in whole calendar days:
 
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import pairwise
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ def order_days(order_dates):
 
 def window_days(days, today, window):
     """Keep the sorted dates inside the window of ``window`` days before ``today`` (0 = all)."""
-    if not window:
+    if not window or window >= today.toordinal():
+        # P = 0, or a window that starts before the first calendar day: all history.
         return list(days)
     start = today - timedelta(days=window)
     return [day for day in days if day >= start]
@@ -43,7 +45,7 @@ def window_days(days, today, window):
 
 def intervals_between(days):
     """Days between consecutive sorted distinct dates."""
-    return [(later - earlier).days for earlier, later in zip(days, days[1:])]
+    return [(later - earlier).days for earlier, later in pairwise(days)]
 
 
 def drop_long_breaks(intervals, max_gap):

@@ -68,9 +68,21 @@ def test_window_keeps_dates_at_most_p_days_old(window, ages, kept):
 @pytest.mark.parametrize(
     ("today", "window", "kept"),
     [
-        pytest.param(date(2024, 3, 1), 1, [date(2024, 2, 29), date(2024, 3, 1)], id="P=1-reaches-leap-day"),
-        pytest.param(date(2024, 3, 1), 2, [date(2024, 2, 28), date(2024, 2, 29), date(2024, 3, 1)], id="P=2-reaches-feb-28"),
-        pytest.param(date(2024, 2, 29), 0, [date(2024, 2, 28), date(2024, 2, 29), date(2024, 3, 1)], id="P=0-on-leap-day"),
+        pytest.param(
+            date(2024, 3, 1), 1, [date(2024, 2, 29), date(2024, 3, 1)], id="P=1-reaches-leap-day"
+        ),
+        pytest.param(
+            date(2024, 3, 1),
+            2,
+            [date(2024, 2, 28), date(2024, 2, 29), date(2024, 3, 1)],
+            id="P=2-reaches-feb-28",
+        ),
+        pytest.param(
+            date(2024, 2, 29),
+            0,
+            [date(2024, 2, 28), date(2024, 2, 29), date(2024, 3, 1)],
+            id="P=0-on-leap-day",
+        ),
     ],
 )
 def test_window_across_leap_day(today, window, kept):
@@ -101,8 +113,14 @@ def test_window_longer_than_the_calendar_keeps_all_history(window):
     [
         pytest.param([], [], id="no-date"),
         pytest.param([date(2024, 1, 1)], [], id="one-date"),
-        pytest.param([date(2024, 1, 1), date(2024, 1, 8), date(2024, 1, 10)], [7, 2], id="two-intervals"),
-        pytest.param([date(2024, 2, 28), date(2024, 2, 29), date(2024, 3, 1)], [1, 1], id="leap-year-feb-28-29-mar-1"),
+        pytest.param(
+            [date(2024, 1, 1), date(2024, 1, 8), date(2024, 1, 10)], [7, 2], id="two-intervals"
+        ),
+        pytest.param(
+            [date(2024, 2, 28), date(2024, 2, 29), date(2024, 3, 1)],
+            [1, 1],
+            id="leap-year-feb-28-29-mar-1",
+        ),
         pytest.param([date(2023, 2, 28), date(2023, 3, 1)], [1], id="common-year-feb-28-to-mar-1"),
         pytest.param([date(2024, 2, 28), date(2024, 3, 1)], [2], id="leap-year-feb-28-to-mar-1"),
         pytest.param([date(2023, 12, 31), date(2024, 12, 31)], [366], id="leap-year-length"),
@@ -148,7 +166,7 @@ def test_long_breaks_are_left_out(max_gap, intervals, kept):
     ],
 )
 def test_trim_extremes(intervals, kept):
-    """Trimming leaves out a single smallest and a single largest interval, and only when three or more exist."""
+    """Trimming drops one smallest and one largest interval, only when there are three or more."""
     assert trim_extremes(intervals) == kept
 
 
@@ -160,24 +178,54 @@ def test_trim_extremes(intervals, kept):
     [
         pytest.param((), LifecycleSettings(), (), None, id="no-order"),
         pytest.param(dates_ago(10), LifecycleSettings(), (), None, id="one-order"),
-        pytest.param(dates_ago(10, 10, 10), LifecycleSettings(), (), None, id="same-day-orders-one-date"),
-        pytest.param(dates_ago(20, 10, 10, 0), LifecycleSettings(), (10, 10), 10.0, id="same-day-repeat-ignored"),
+        pytest.param(
+            dates_ago(10, 10, 10), LifecycleSettings(), (), None, id="same-day-orders-one-date"
+        ),
+        pytest.param(
+            dates_ago(20, 10, 10, 0),
+            LifecycleSettings(),
+            (10, 10),
+            10.0,
+            id="same-day-repeat-ignored",
+        ),
         pytest.param(dates_ago(30, 20, 0), LifecycleSettings(), (10, 20), 15.0, id="plain-average"),
-        pytest.param(dates_ago(0, 30, 20), LifecycleSettings(), (10, 20), 15.0, id="unsorted-input"),
         pytest.param(
-            dates_ago(300, 100, 90), LifecycleSettings(frequency_max_gap_days=150), (10,), 10.0, id="G-drops-long-break"
+            dates_ago(0, 30, 20), LifecycleSettings(), (10, 20), 15.0, id="unsorted-input"
         ),
         pytest.param(
-            dates_ago(300, 100), LifecycleSettings(frequency_max_gap_days=150), (), None, id="every-interval-excluded"
+            dates_ago(300, 100, 90),
+            LifecycleSettings(frequency_max_gap_days=150),
+            (10,),
+            10.0,
+            id="G-drops-long-break",
         ),
         pytest.param(
-            dates_ago(300, 150, 0), LifecycleSettings(frequency_max_gap_days=150), (150, 150), 150.0, id="G-equal-kept"
+            dates_ago(300, 100),
+            LifecycleSettings(frequency_max_gap_days=150),
+            (),
+            None,
+            id="every-interval-excluded",
         ),
         pytest.param(
-            dates_ago(30, 20, 0), LifecycleSettings(frequency_trim_extremes=True), (10, 20), 15.0, id="trim-two-untouched"
+            dates_ago(300, 150, 0),
+            LifecycleSettings(frequency_max_gap_days=150),
+            (150, 150),
+            150.0,
+            id="G-equal-kept",
         ),
         pytest.param(
-            dates_ago(60, 57, 50, 0), LifecycleSettings(frequency_trim_extremes=True), (7,), 7.0, id="trim-three-middle"
+            dates_ago(30, 20, 0),
+            LifecycleSettings(frequency_trim_extremes=True),
+            (10, 20),
+            15.0,
+            id="trim-two-untouched",
+        ),
+        pytest.param(
+            dates_ago(60, 57, 50, 0),
+            LifecycleSettings(frequency_trim_extremes=True),
+            (7,),
+            7.0,
+            id="trim-three-middle",
         ),
         pytest.param(
             dates_ago(400, 60, 57, 50),
@@ -194,18 +242,30 @@ def test_trim_extremes(intervals, kept):
             id="trim-after-gap-with-ties",
         ),
         pytest.param(
-            dates_ago(91, 90, 60, 30), LifecycleSettings(frequency_window_days=90), (30, 30), 30.0, id="P-window-edge"
+            dates_ago(91, 90, 60, 30),
+            LifecycleSettings(frequency_window_days=90),
+            (30, 30),
+            30.0,
+            id="P-window-edge",
         ),
         pytest.param(
-            dates_ago(91, 30), LifecycleSettings(frequency_window_days=90), (), None, id="P-window-leaves-one-date"
+            dates_ago(91, 30),
+            LifecycleSettings(frequency_window_days=90),
+            (),
+            None,
+            id="P-window-leaves-one-date",
         ),
         pytest.param(
-            dates_ago(10, 0, -10), LifecycleSettings(frequency_window_days=5), (10,), 10.0, id="future-order-in-window"
+            dates_ago(10, 0, -10),
+            LifecycleSettings(frequency_window_days=5),
+            (10,),
+            10.0,
+            id="future-order-in-window",
         ),
     ],
 )
 def test_order_frequency(orders, settings, intervals, average):
-    """The average is the mean of the intervals kept after window, gap rule and trimming; none kept -> None."""
+    """The average is the mean of the intervals left by window, gap and trimming; none -> None."""
     assert order_frequency(orders, settings, TODAY) == Frequency(intervals, average)
 
 
@@ -240,7 +300,7 @@ def test_frequency_default_is_empty():
     ],
 )
 def test_next_order_date(last, average, expected):
-    """Expected next order is the last order date plus the average rounded half up; None without either."""
+    """Next order is the last order plus the average rounded half up; None without either."""
     assert next_order_date(last, average) == expected
 
 

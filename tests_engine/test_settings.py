@@ -16,7 +16,7 @@ WHOLE_NUMBER_SETTINGS = ("permanent_order_count", *DAY_SETTINGS)
 
 
 def test_defaults_are_the_documented_ones():
-    """Without arguments the settings are N = 3, D = 180, P = G = X = 0, no trimming, delivery trigger."""
+    """By default N = 3, D = 180, P = G = X = 0, no trimming, and the delivery trigger."""
     settings = LifecycleSettings()
     assert settings.permanent_order_count == 3
     assert settings.sleeping_days == 180
@@ -55,7 +55,7 @@ def test_valid_value_is_accepted(name, value):
 @pytest.mark.parametrize("value", [-1, -180], ids=["minus-1", "minus-180"])
 def test_negative_value_is_refused_naming_the_setting(name, value):
     """A negative N, D, P, G or X raises a ValueError whose message names the setting."""
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(ValueError, match=name) as error:
         LifecycleSettings(**{name: value})
     assert name in str(error.value)
     assert str(value) in str(error.value)
@@ -63,7 +63,7 @@ def test_negative_value_is_refused_naming_the_setting(name, value):
 
 def test_zero_orders_for_permanent_is_refused():
     """N = 0 would make every client permanent: it raises a ValueError naming the setting."""
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(ValueError, match="permanent_order_count") as error:
         LifecycleSettings(permanent_order_count=0)
     assert "permanent_order_count" in str(error.value)
     assert "at least 1" in str(error.value)
@@ -76,8 +76,8 @@ def test_zero_orders_for_permanent_is_refused():
     ids=["float-whole", "float-half", "text", "none", "bool-true", "bool-false"],
 )
 def test_non_whole_number_is_refused_naming_the_setting(name, value):
-    """A float, a text, None or a bool as a count of orders or days raises a ValueError naming the setting."""
-    with pytest.raises(ValueError) as error:
+    """A float, text, None or bool as a count raises a ValueError naming the setting."""
+    with pytest.raises(ValueError, match=name) as error:
         LifecycleSettings(**{name: value})
     assert name in str(error.value)
     assert "whole number" in str(error.value)
@@ -89,8 +89,8 @@ def test_non_whole_number_is_refused_naming_the_setting(name, value):
     ids=["unknown-word", "empty", "wrong-case", "none", "number"],
 )
 def test_bad_trigger_is_refused_naming_the_setting(value):
-    """A first-order trigger other than 'delivery' or 'order' raises a ValueError naming the setting."""
-    with pytest.raises(ValueError) as error:
+    """A trigger other than 'delivery' or 'order' raises a ValueError naming the setting."""
+    with pytest.raises(ValueError, match="first_order_trigger") as error:
         LifecycleSettings(first_order_trigger=value)
     assert "first_order_trigger" in str(error.value)
 
@@ -101,8 +101,8 @@ def test_bad_trigger_is_refused_naming_the_setting(value):
     ids=["int-1", "int-0", "text", "none"],
 )
 def test_trim_switch_must_be_a_bool(value):
-    """The trimming switch accepts only True or False: anything else raises a ValueError naming it."""
-    with pytest.raises(ValueError) as error:
+    """The trimming switch takes only True or False; anything else raises a ValueError naming it."""
+    with pytest.raises(ValueError, match="frequency_trim_extremes") as error:
         LifecycleSettings(frequency_trim_extremes=value)
     assert "frequency_trim_extremes" in str(error.value)
 
