@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "partner_lifecycle",
     "website": "https://github.com/partner-lifecycle/partner_lifecycle",
-    "depends": ["sale_stock", "mail"],
+    "depends": ["sale_stock", "contacts", "mail"],
     "data": [
         "security/partner_lifecycle_security.xml",
         "security/ir.model.access.csv",

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 #: Context key that keeps the "at creation" status off new partners (users, companies).
@@ -77,8 +78,9 @@ class ResPartner(models.Model):
         status = self.env["partner.lifecycle.status"].browse(vals["lifecycle_status_id"])
         changed = self.filtered(lambda partner: partner.lifecycle_status_id != status)
         history = [(partner, partner.lifecycle_status_id) for partner in changed]
-        vals.setdefault("lifecycle_status_date", fields.Date.context_today(self))
         result = super().write(vals)
+        if changed and "lifecycle_status_date" not in vals:
+            changed.write({"lifecycle_status_date": fields.Date.context_today(self)})
         self.env["partner.lifecycle.history"]._log_manual_changes(history, status)
         changed._lifecycle_reinstate(status)
         return result
@@ -114,6 +116,8 @@ class ResPartner(models.Model):
 
     def action_lifecycle_terminate(self, date=None, reason=None):
         """Terminate the clients' contracts: former status, date and reason on the card."""
+        if not (self.env.su or self.env.user.has_group("sales_team.group_sale_manager")):
+            raise AccessError(self.env._("Only sales managers can terminate a client's contract."))
         self.env["partner.lifecycle.recalculation"]._terminate(
             self.commercial_partner_id, date or fields.Date.context_today(self), reason
         )
@@ -124,14 +128,3 @@ class ResPartner(models.Model):
         return self.env["partner.lifecycle.recalculation"]._recalculate_partners(
             self.commercial_partner_id
         )
-
-    def _lifecycle_role(self):
-        """The lifecycle role of the client's current status, or None."""
-        self.ensure_one()
-        statuses = self._lifecycle_company()._lifecycle_role_statuses()
-        for role, status in statuses.items():
-            if status == self.lifecycle_status_id:
-                return role
-        return None
-
-

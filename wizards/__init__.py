@@ -1,1 +1,3 @@
-
+from . import partner_lifecycle_terminate
+from . import partner_lifecycle_status_change
+from . import partner_lifecycle_recalculate

@@ -1,0 +1,123 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tools import convert_file
+from odoo.tools.safe_eval import safe_eval
+
+from .common import LifecycleCommon
+
+STATUS_XMLIDS = (
+    "partner_lifecycle.status_new",
+    "partner_lifecycle.status_working",
+    "partner_lifecycle.status_permanent",
+    "partner_lifecycle.status_sleeping",
+    "partner_lifecycle.status_former",
+)
+
+
+@tagged("post_install", "-at_install")
+class TestStatusDirectory(LifecycleCommon):
+    """The status directory: shipped records, renames, deletion and archiving."""
+
+    def _reload_status_data(self):
+        """Load the shipped status file again, as an upgrade of the add-on does."""
+        convert_file(
+            self.env,
+            "partner_lifecycle",
+            "data/partner_lifecycle_status_data.xml",
+            {},
+            mode="update",
+            noupdate=False,
+        )
+        self.env.invalidate_all()
+
+    def test_five_statuses_in_order(self):
+        """The add-on ships New, Working, Permanent, Sleeping and Former, in this order."""
+        shipped = self.env["partner.lifecycle.status"].browse(
+            [self.env.ref(xmlid).id for xmlid in STATUS_XMLIDS]
+        )
+        ordered = self.env["partner.lifecycle.status"].search([("id", "in", shipped.ids)])
+        self.assertEqual(ordered, shipped)
+        self.assertEqual(
+            shipped.with_context(lang="en_US").mapped("name"),
+            ["New", "Working", "Permanent", "Sleeping", "Former"],
+        )
+
+    def test_shipped_statuses_are_noupdate(self):
+        """Every shipped status is protected from upgrades (noupdate)."""
+        data = self.env["ir.model.data"].search(
+            [("module", "=", "partner_lifecycle"), ("model", "=", "partner.lifecycle.status")]
+        )
+        self.assertEqual(len(data), 5)
+        self.assertEqual(set(data.mapped("noupdate")), {True})
+
+    def test_rename_survives_upgrade(self):
+        """A status renamed and recoloured by the user keeps its name after the data reload."""
+        self.status_working.write({"name": "Served", "color": 2})
+        self._reload_status_data()
+        self.assertEqual(self.status_working.name, "Served")
+        self.assertEqual(self.status_working.color, 2)
+        self.assertEqual(self.env.ref("partner_lifecycle.status_working"), self.status_working)
+
+    def test_archived_status_stays_archived_after_upgrade(self):
+        """An archived shipped status is neither recreated nor reactivated by the data reload."""
+        self.status_sleeping.active = False
+        self._reload_status_data()
+        self.assertEqual(self.status_sleeping.active, False)
+        count = (
+            self.env["partner.lifecycle.status"]
+            .with_context(active_test=False)
+            .search_count([("name", "=", "Sleeping")])
+        )
+        self.assertEqual(count, 1)
+
+    def test_delete_status_of_a_client_refused(self):
+        """Deleting a status that a client has is refused and nothing is lost."""
+        client = self._client("Aqua Office")
+        with self.assertRaises(UserError):
+            self.status_new.unlink()
+        self.assertEqual(self.status_new.exists(), self.status_new)
+        self.assertEqual(client.lifecycle_status_id, self.status_new)
+
+    def test_delete_status_of_a_setting_refused(self):
+        """Deleting a status mapped in a company's settings is refused."""
+        vip = self.env["partner.lifecycle.status"].create({"name": "VIP"})
+        self.company.lifecycle_status_permanent_id = vip
+        with self.assertRaises(UserError):
+            vip.unlink()
+        self.assertEqual(self.company.lifecycle_status_permanent_id, vip)
+
+    def test_delete_unused_status(self):
+        """A status nobody uses can be deleted."""
+        spare = self.env["partner.lifecycle.status"].create({"name": "Spare"})
+        spare.unlink()
+        self.assertEqual(spare.exists().ids, [])
+
+    def test_archive_status_in_use(self):
+        """Archiving a status in use hides it from the directory and keeps it on clients."""
+        client = self._client("Aqua Office")
+        self.status_new.action_archive()
+        self.assertEqual(self.status_new.active, False)
+        self.assertEqual(client.lifecycle_status_id, self.status_new)
+        visible = self.env["partner.lifecycle.status"].search([])
+        self.assertEqual(self.status_new in visible, False)
+
+    def test_client_counter(self):
+        """The directory counts the clients of each status."""
+        self._client("One")
+        self._client("Two")
+        before = self.status_new.partner_count
+        self._client("Three")
+        self.status_new.invalidate_recordset(["partner_count"])
+        self.assertEqual(self.status_new.partner_count, before + 1)
+
+    def test_clients_by_status_report(self):
+        """The "Clients by status" report counts the clients of each status per company."""
+        action = self.env.ref("partner_lifecycle.partner_lifecycle_report_action")
+        self._client("One")
+        self._client("Two").lifecycle_status_id = self.status_permanent
+        domain = [*safe_eval(action.domain), ("name", "in", ["One", "Two"])]
+        groups = self.env["res.partner"]._read_group(
+            domain, ["lifecycle_status_id", "company_id"], ["__count"]
+        )
+        counts = {status: count for status, _company, count in groups}
+        self.assertEqual(counts, {self.status_new: 1, self.status_permanent: 1})
