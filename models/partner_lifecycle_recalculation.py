@@ -110,7 +110,8 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             }
             if former:
                 values["lifecycle_status_id"] = former.id
-                values["lifecycle_reason"] = self.env._(REASONS["terminated"])
+                terminated = REASONS["terminated"]
+                values["lifecycle_reason"] = self.env._(terminated)
             partner.with_context(lifecycle_origin="termination").write(values)
             partner.message_post(
                 body=self.env._(
@@ -236,8 +237,13 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             round(average, 1) if average is not None else None,
             decision.next_order_date,
             decision.plannable,
-            self.env._(REASONS[decision.reason_code]) % decision.reason_params,
+            self._reason_text(decision),
         )
+
+    def _reason_text(self, decision):
+        """The decision's reason in the user's language."""
+        template = REASONS[decision.reason_code]
+        return self.env._(template) % decision.reason_params
 
     def _stored_values(self, row):
         """The stored values of a facts row, comparable with :meth:`_fact_values`."""

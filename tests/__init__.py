@@ -6,3 +6,4 @@ from . import test_manual_change
 from . import test_termination
 from . import test_security
 from . import test_recalculate_wizard
+from . import test_translation

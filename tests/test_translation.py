@@ -1,0 +1,73 @@
+import re
+from collections import Counter
+
+import polib
+
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import file_path
+
+from ..models.partner_lifecycle_recalculation import REASONS
+
+#: Python-format placeholders: %(name)s, %s, %d, ... (a literal "%%" is not one).
+PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[sdfr%]")
+
+
+@tagged("post_install", "-at_install")
+class TestTranslation(TransactionCase):
+    """The Russian translation loads and reaches data records and Python messages."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("ru_RU")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["partner_lifecycle"], ["ru_RU"], overwrite=True
+        )
+        cls.env_ru = cls.env(context=dict(cls.env.context, lang="ru_RU"))
+
+    def test_status_names(self):
+        """The shipped statuses read in Russian with the Russian language."""
+        names = {
+            "status_new": "Новый",
+            "status_working": "Рабочий",
+            "status_permanent": "Постоянный",
+            "status_sleeping": "Спящий",
+            "status_former": "Бывший",
+        }
+        for xmlid, name in names.items():
+            with self.subTest(xmlid=xmlid):
+                status = self.env_ru.ref(f"partner_lifecycle.{xmlid}")
+                self.assertEqual(status.name, name)
+                self.assertNotEqual(status.with_context(lang="en_US").name, name)
+
+    def test_reason_in_russian(self):
+        """A reason of the recalculation is written in the language of the environment."""
+        reason, params = REASONS["permanent"], {"count": 3, "limit": 3}
+        russian = self.env_ru._(reason)
+        english = self.env(context=dict(self.env.context, lang="en_US"))._(reason)
+        self.assertEqual(russian % params, "заказов: 3 >= 3 -> постоянный")
+        self.assertEqual(english % params, "3 orders >= 3 -> permanent")
+
+    def test_wizard_messages_in_russian(self):
+        """The recalculation wizard's summary: Russian text and Russian status names."""
+        wizard = self.env_ru["partner.lifecycle.recalculate"]
+        sleeping = self.env.ref("partner_lifecycle.status_sleeping")
+        self.assertEqual(
+            wizard._format_changes(Counter({"clients": 5})),
+            "Ни у одного клиента статус не изменился.",
+        )
+        self.assertEqual(
+            wizard._format_changes(Counter({"clients": 5, f"status:{sleeping.id}": 2})),
+            "Спящий: 2",
+        )
+
+    def test_po_file_consistent(self):
+        """ru.po: no fuzzy entry (Odoo would load it) and the same placeholders as the source."""
+        po = polib.pofile(file_path("partner_lifecycle/i18n/ru.po"))
+        self.assertFalse([entry.msgid for entry in po.fuzzy_entries()])
+        for entry in po.translated_entries():
+            with self.subTest(msgid=entry.msgid):
+                self.assertEqual(
+                    sorted(PLACEHOLDER.findall(entry.msgstr)),
+                    sorted(PLACEHOLDER.findall(entry.msgid)),
+                )
