@@ -26,7 +26,7 @@ class LifecycleSettings:
     frequency_trim_extremes: bool = False
     #: X: a client whose last order is X or more days old is not plannable (0 = off).
     planning_inactive_days: int = 0
-    #: What gives the "first order" status: the first validated delivery or the first confirmed order.
+    #: What gives the "first order" status: the first validated delivery or first confirmed order.
     first_order_trigger: str = TRIGGER_DELIVERY
 
     def __post_init__(self):
@@ -44,10 +44,9 @@ class LifecycleSettings:
             if value < low:
                 raise ValueError(f"{name} must be at least {low}, got {value}")
         if not isinstance(self.frequency_trim_extremes, bool):
-            raise ValueError(
-                f"frequency_trim_extremes must be true or false, got {self.frequency_trim_extremes!r}"
-            )
+            trim = self.frequency_trim_extremes
+            raise ValueError(f"frequency_trim_extremes must be true or false, got {trim!r}")
         if self.first_order_trigger not in TRIGGERS:
-            raise ValueError(
-                f"first_order_trigger must be one of {', '.join(TRIGGERS)}, got {self.first_order_trigger!r}"
-            )
+            choices = ", ".join(TRIGGERS)
+            trigger = self.first_order_trigger
+            raise ValueError(f"first_order_trigger must be one of {choices}, got {trigger!r}")

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
-from ..engine import ClientFacts, decide, roles
+from ..engine import ClientFacts, decide
 
 _lt = LazyTranslate(__name__)
 _logger = logging.getLogger(__name__)
@@ -38,6 +38,11 @@ FACT_COLUMNS = (
 
 #: ir.config_parameter key of an unfinished scheduled run, per company.
 RESUME_KEY = "partner_lifecycle.recalculation_resume.%s"
+
+#: Temporary table of the order dates of the clients of one company run.
+ORDER_DATES_TABLE = "partner_lifecycle_order_dates"
+#: Context key telling :meth:`_read_facts` to read the dates from that table.
+ORDER_DATES_KEY = "lifecycle_order_dates_table"
 
 
 class PartnerLifecycleRecalculation(models.AbstractModel):
@@ -73,13 +78,15 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             ids = [client_id for client_id in ids if client_id > done_until]
         stats = Counter()
         done = 0
+        recalculation = self._snapshot_order_dates(ids)
         for batch in self._split(ids):
-            stats.update(self._process_batch(company, batch, today))
+            stats.update(recalculation._process_batch(company, batch, today))
             done += len(batch)
             if commit:
                 self.env["ir.config_parameter"].sudo().set_param(key, batch[-1])
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(ids) - done)
                 self._commit()
+        self._drop_order_dates()
         if commit:
             self.env["ir.config_parameter"].sudo().set_param(key, 0)
         return stats
@@ -135,7 +142,9 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             return groups
         self.env["res.partner"].flush_model(["company_id"])
         rows = self.env.execute_query(
-            SQL("SELECT id, company_id FROM res_partner WHERE id = ANY(%s) ORDER BY id", partner_ids)
+            SQL(
+                "SELECT id, company_id FROM res_partner WHERE id = ANY(%s) ORDER BY id", partner_ids
+            )
         )
         companies = self.env["res.company"].sudo()
         for partner_id, company_id in rows:
@@ -169,10 +178,59 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         return [row[0] for row in rows]
 
     @api.model
+    def _order_dates_query(self, tz, clients):
+        """(commercial partner id, confirmed order dates) of the clients matching ``clients``.
+
+        ``clients`` is a condition on ``c.commercial_partner_id``; dates are
+        the order days in the time zone ``tz``.
+        """
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["sale.order"].flush_model(["partner_id", "state", "date_order"])
+        return SQL(
+            """SELECT c.commercial_partner_id AS partner_id,
+                      array_agg((so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s)::date) AS dates
+                 FROM sale_order so
+                 JOIN res_partner c ON c.id = so.partner_id
+                WHERE so.state = 'sale' AND %s
+             GROUP BY c.commercial_partner_id""",
+            tz,
+            clients,
+        )
+
+    @api.model
+    def _snapshot_order_dates(self, ids):
+        """Aggregate the order dates of the clients ``ids`` once, for all their batches.
+
+        The orders of a batch of clients are spread over the whole sale_order
+        table, so reading them batch by batch would scan it once per batch;
+        one aggregation into a temporary table scans it once per run. Returns
+        this model with the context that makes :meth:`_read_facts` use it.
+        """
+        self._drop_order_dates()
+        if not ids:
+            return self
+        dates = self._order_dates_query(
+            self.env.user.tz or "UTC",
+            SQL("c.commercial_partner_id BETWEEN %s AND %s", ids[0], ids[-1]),
+        )
+        table = SQL.identifier(ORDER_DATES_TABLE)
+        self.env.cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s", table, dates))
+        self.env.cr.execute(SQL("ALTER TABLE %s ADD PRIMARY KEY (partner_id)", table))
+        self.env.cr.execute(SQL("ANALYZE %s", table))
+        return self.with_context(**{ORDER_DATES_KEY: True})
+
+    @api.model
+    def _drop_order_dates(self):
+        self.env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(ORDER_DATES_TABLE)))
+
+    @api.model
     def _read_facts(self, ids, tz):
         """One row per client: its stored lifecycle values and its confirmed order dates."""
         self.env["res.partner"].flush_model()
-        self.env["sale.order"].flush_model(["partner_id", "state", "date_order"])
+        if self.env.context.get(ORDER_DATES_KEY):
+            dates = SQL("SELECT partner_id, dates FROM %s", SQL.identifier(ORDER_DATES_TABLE))
+        else:
+            dates = self._order_dates_query(tz, SQL("c.commercial_partner_id = ANY(%s)", ids))
         return self.env.execute_query(
             SQL(
                 """SELECT p.id, p.lifecycle_status_id, p.lifecycle_first_delivery_date,
@@ -181,18 +239,10 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                           p.lifecycle_next_order_date, p.lifecycle_plannable,
                           p.lifecycle_reason, o.dates
                      FROM res_partner p
-                LEFT JOIN (
-                           SELECT c.commercial_partner_id AS partner_id,
-                                  array_agg((so.date_order AT TIME ZONE 'UTC'
-                                             AT TIME ZONE %(tz)s)::date) AS dates
-                             FROM sale_order so
-                             JOIN res_partner c ON c.id = so.partner_id
-                            WHERE so.state = 'sale' AND c.commercial_partner_id = ANY(%(ids)s)
-                         GROUP BY c.commercial_partner_id
-                          ) o ON o.partner_id = p.id
-                    WHERE p.id = ANY(%(ids)s)""",
-                ids=ids,
-                tz=tz,
+                LEFT JOIN (%s) o ON o.partner_id = p.id
+                    WHERE p.id = ANY(%s)""",
+                dates,
+                ids,
             )
         )
 
@@ -243,7 +293,8 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
     def _reason_text(self, decision):
         """The decision's reason in the user's language."""
         template = REASONS[decision.reason_code]
-        return self.env._(template) % decision.reason_params
+        # The template is a declared lazy term: translate it, then fill in the values.
+        return self.env._(template) % decision.reason_params  # pylint: disable=translation-not-lazy
 
     def _stored_values(self, row):
         """The stored values of a facts row, comparable with :meth:`_fact_values`."""
@@ -256,13 +307,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         """One UPDATE for the batch, one INSERT for its history, then cache consistency."""
         if not updates:
             return
-        rows = SQL(", ").join(
-            SQL(
-                "(%s::int, %s::int, %s::int, %s::date, %s::numeric, %s::date, %s::bool, %s::varchar)",
-                *update,
-            )
-            for update in updates
-        )
+        columns = list(zip(*updates, strict=True))
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p
@@ -277,12 +322,14 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                               IS DISTINCT FROM v.status_id THEN %s ELSE p.lifecycle_status_date END,
                           write_date = now() AT TIME ZONE 'UTC',
                           write_uid = %s
-                     FROM (VALUES %s) AS v(id, status_id, order_count, last_order_date,
-                                           avg_interval, next_order_date, plannable, reason)
+                     FROM unnest(%s::int[], %s::int[], %s::int[], %s::date[], %s::numeric[],
+                                 %s::date[], %s::bool[], %s::varchar[])
+                          AS v(id, status_id, order_count, last_order_date,
+                               avg_interval, next_order_date, plannable, reason)
                     WHERE p.id = v.id""",
                 today,
                 self.env.uid,
-                rows,
+                *map(list, columns),
             )
         )
         self.env["partner.lifecycle.history"]._log_automatic_changes(changes)

@@ -81,8 +81,7 @@ class ResCompany(models.Model):
     lifecycle_frequency_max_gap_days = fields.Integer(
         string="Exclude Breaks Longer Than (Days)",
         default=0,
-        help="Intervals between orders longer than this are left out of the average "
-        "(0 = none).",
+        help="Intervals between orders longer than this are left out of the average (0 = none).",
     )
     lifecycle_frequency_trim_extremes = fields.Boolean(
         string="Exclude Minimum and Maximum Intervals",
@@ -125,7 +124,7 @@ class ResCompany(models.Model):
     def _check_lifecycle_statuses(self):
         for company in self:
             seen = {}
-            for role, field_name in ROLE_FIELDS.items():
+            for field_name in ROLE_FIELDS.values():
                 status = company[field_name]
                 if status and status in seen:
                     raise ValidationError(
@@ -170,9 +169,7 @@ class ResCompany(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        companies = super(ResCompany, self.with_context(lifecycle_no_status=True)).create(
-            vals_list
-        )
+        companies = super(ResCompany, self.with_context(lifecycle_no_status=True)).create(vals_list)
         companies._lifecycle_set_default_statuses()
         return companies.with_context(lifecycle_no_status=False)
 

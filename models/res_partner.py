@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-
 #: Context key that keeps the "at creation" status off new partners (users, companies).
 NO_STATUS_KEY = "lifecycle_no_status"
 
@@ -38,9 +37,7 @@ class ResPartner(models.Model):
         readonly=True,
         help="Mean number of days between the client's orders, by the company settings.",
     )
-    lifecycle_next_order_date = fields.Date(
-        string="Expected Next Order", copy=False, readonly=True
-    )
+    lifecycle_next_order_date = fields.Date(string="Expected Next Order", copy=False, readonly=True)
     lifecycle_plannable = fields.Boolean(
         string="In Delivery Planning",
         default=True,
@@ -48,9 +45,7 @@ class ResPartner(models.Model):
         readonly=True,
         help="Unset for former clients and clients idle longer than the planning setting.",
     )
-    lifecycle_first_delivery_date = fields.Date(
-        string="First Delivery", copy=False, readonly=True
-    )
+    lifecycle_first_delivery_date = fields.Date(string="First Delivery", copy=False, readonly=True)
     lifecycle_termination_date = fields.Date(
         string="Contract Terminated On", copy=False, tracking=True
     )

@@ -18,9 +18,7 @@ class StockPicking(models.Model):
         """A delivery to a client: done, into a customer location (dropship included)."""
         self.ensure_one()
         return (
-            self.state == "done"
-            and self.partner_id
-            and self.location_dest_id.usage == "customer"
+            self.state == "done" and self.partner_id and self.location_dest_id.usage == "customer"
         )
 
     def _lifecycle_deliveries_done(self):

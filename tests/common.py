@@ -59,11 +59,17 @@ class LifecycleCommon(TransactionCase):
     def _order(cls, partner, day=None, confirm=True, qty=1):
         """A one-line order of ``partner``, confirmed (and dated ``day``) unless told."""
         company = partner.company_id or cls.company
-        order = cls.env["sale.order"].with_company(company).create(
-            {
-                "partner_id": partner.id,
-                "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": qty})],
-            }
+        order = (
+            cls.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [
+                        Command.create({"product_id": cls.product.id, "product_uom_qty": qty})
+                    ],
+                }
+            )
         )
         if confirm:
             order.action_confirm()

@@ -1,3 +1,4 @@
+import contextlib
 from datetime import date, timedelta
 from unittest.mock import patch
 
@@ -131,13 +132,13 @@ class TestRecalculation(LifecycleCommon):
                 raise RuntimeError("database went away")
             return original(recalculation, company, ids, today)
 
-        with patch.object(type(self.recalculation), "_process_batch", failing):
-            try:
-                self.recalculation._recalculate_company(self.company, commit=True, resume=True)
-            except RuntimeError:
-                pass  # batches committed before the crash must stay
-            else:
-                self.fail("the second batch should have crashed")
+        # Not assertRaises: it would roll back the batches committed before the crash.
+        with (
+            patch.object(type(self.recalculation), "_process_batch", failing),
+            contextlib.suppress(RuntimeError),
+        ):
+            self.recalculation._recalculate_company(self.company, commit=True, resume=True)
+        self.assertEqual(len(calls), 2)
         statuses = [client.lifecycle_status_id for client in clients]
         self.assertEqual(statuses[:2], [self.status_sleeping] * 2)
         self.assertEqual(statuses[2:], [self.status_working] * 3)
