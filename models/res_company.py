@@ -176,5 +176,8 @@ class ResCompany(models.Model):
     @api.model
     def _lifecycle_default_company(self):
         """The company whose settings rule clients shared by all companies."""
-        company = self.env.ref("base.main_company", raise_if_not_found=False)
-        return (company or self.sudo().search([], order="id", limit=1)).sudo()
+        main_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "base.main_company", raise_if_not_found=False
+        )  # cached: no query on the hot path of the hooks
+        company = self.sudo().browse(main_id) if main_id else self.browse()
+        return company or self.sudo().search([], order="id", limit=1)
