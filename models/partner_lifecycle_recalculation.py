@@ -53,6 +53,8 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
 
     #: Clients read, decided and written together; a crash loses at most one batch.
     _batch_size = 5000
+    #: PostgreSQL memory for the one aggregation of the order dates of a run.
+    _snapshot_work_mem = "64MB"
 
     # ------------------------------------------------------------------ entry points
     @api.model
@@ -136,20 +138,16 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
     @api.model
     def _ids_by_company(self, partner_ids):
         """Group commercial partner ids by the company whose settings rule them."""
-        default = self.env["res.company"]._lifecycle_default_company()
+        partners = self.env["res.partner"].sudo().browse(sorted(set(partner_ids)))
+        partners.fetch(["company_id"])  # one query, none when cached (hooks)
+        default = None
         groups = {}
-        if not partner_ids:
-            return groups
-        self.env["res.partner"].flush_model(["company_id"])
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id, company_id FROM res_partner WHERE id = ANY(%s) ORDER BY id", partner_ids
-            )
-        )
-        companies = self.env["res.company"].sudo()
-        for partner_id, company_id in rows:
-            company = companies.browse(company_id) if company_id else default
-            groups.setdefault(company, []).append(partner_id)
+        for partner in partners:
+            company = partner.company_id
+            if not company:
+                default = default or self.env["res.company"]._lifecycle_default_company()
+                company = default
+            groups.setdefault(company, []).append(partner.id)
         return groups
 
     @api.model
@@ -176,6 +174,11 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             )
         )
         return [row[0] for row in rows]
+
+    def _id_range(self, ids):
+        """``p.id`` between the smallest and the largest of ``ids``: lets PostgreSQL
+        read a batch of clients through the primary key instead of scanning the table."""
+        return SQL("p.id BETWEEN %s AND %s", min(ids), max(ids))
 
     @api.model
     def _order_dates_query(self, tz, clients):
@@ -214,13 +217,19 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             SQL("c.commercial_partner_id BETWEEN %s AND %s", ids[0], ids[-1]),
         )
         table = SQL.identifier(ORDER_DATES_TABLE)
+        # Aggregate in memory rather than in many spilled parts; restore the setting after.
+        self.env.cr.execute(SQL("SELECT current_setting('work_mem')"))
+        previous = self.env.cr.fetchone()[0]
+        self.env.cr.execute(SQL("SELECT set_config('work_mem', %s, true)", self._snapshot_work_mem))
         self.env.cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s", table, dates))
+        self.env.cr.execute(SQL("SELECT set_config('work_mem', %s, true)", previous))
         self.env.cr.execute(SQL("ALTER TABLE %s ADD PRIMARY KEY (partner_id)", table))
         self.env.cr.execute(SQL("ANALYZE %s", table))
         return self.with_context(**{ORDER_DATES_KEY: True})
 
     @api.model
     def _drop_order_dates(self):
+        """Drop the temporary table of :meth:`_snapshot_order_dates` (kept by a failed run)."""
         self.env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(ORDER_DATES_TABLE)))
 
     @api.model
@@ -240,9 +249,10 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                           p.lifecycle_reason, o.dates
                      FROM res_partner p
                 LEFT JOIN (%s) o ON o.partner_id = p.id
-                    WHERE p.id = ANY(%s)""",
+                    WHERE p.id = ANY(%s) AND %s""",
                 dates,
                 ids,
+                self._id_range(ids),
             )
         )
 
@@ -326,10 +336,11 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                                  %s::date[], %s::bool[], %s::varchar[])
                           AS v(id, status_id, order_count, last_order_date,
                                avg_interval, next_order_date, plannable, reason)
-                    WHERE p.id = v.id""",
+                    WHERE p.id = v.id AND %s""",
                 today,
                 self.env.uid,
                 *map(list, columns),
+                self._id_range(columns[0]),
             )
         )
         self.env["partner.lifecycle.history"]._log_automatic_changes(changes)

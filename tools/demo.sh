@@ -1,11 +1,175 @@
 #!/usr/bin/env bash
-# Placeholder for the demo command of partner_lifecycle (README, "Run the demo").
+# The demo of partner_lifecycle (README, "Run the demo"):
 #
-# The demo (an Odoo 18 database with sample clients, orders and deliveries that
-# shows the statuses moving) is not written yet. Until it is, this command says
-# so and fails, so that nobody mistakes it for a working demo. The demo will use
-# the helpers of tools/odoo_env.sh (finding Odoo 18, its environment, PostgreSQL,
-# the template database and the addons path), like tools/check.sh does.
+#     tools/demo.sh [--port 8069] [--clients 2000] [--db pl_demo] [--check]
+#
+# 1. finds Odoo 18 (ODOO_SRC, else /opt/odoo18), builds or reuses its Python
+#    environment and starts PostgreSQL (tools/odoo_env.sh, as tools/check.sh does);
+# 2. creates the database pl_demo (replacing an older one) from the cached
+#    sale_stock template and installs partner_lifecycle;
+# 3. loads the demo company "AquaVita Water Delivery": about 2,000 clients with
+#    two years of orders (households, offices with contact persons and delivery
+#    addresses, seasonal and drifting clients, new ones, terminated contracts),
+#    three salespeople (bench/demo.py, with bench/generate.py); the Contacts app
+#    opens grouped by client status;
+# 4. runs the scheduled recalculation, which gives every client its status and
+#    order figures;
+# 5. serves Odoo on http://localhost:8069 (login admin, password admin) until Ctrl-C.
+#
+# With --check it starts the server, logs in as admin through the web API,
+# reads the clients grouped by status, prints them, stops the server and exits
+# (0 when all of this worked).
+# Without Odoo 18 it says so in one line and exits with code 2.
 
-echo "The demo is not available yet (tools/demo.sh is a placeholder)." >&2
-exit 1
+# shellcheck disable=SC2317 # cleanup runs through trap
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 1
+PL_ROOT=$ROOT
+# shellcheck source=tools/odoo_env.sh
+source "$ROOT/tools/odoo_env.sh"
+
+PORT=8069
+CLIENTS=2000
+DB=pl_demo
+CHECK=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        --port)
+            PORT=${2:?--port needs a number}
+            shift
+            ;;
+        --clients)
+            CLIENTS=${2:?--clients needs a number}
+            shift
+            ;;
+        --db)
+            DB=${2:?--db needs a name}
+            shift
+            ;;
+        --check) CHECK=1 ;;
+        -h | --help)
+            sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+            exit 0
+            ;;
+        *)
+            echo "unknown argument: $1 (see tools/demo.sh --help)" >&2
+            exit 2
+            ;;
+    esac
+    shift
+done
+
+if ! pl_find_odoo; then
+    echo "The demo needs Odoo 18 Community: $PL_ODOO_SKIP; see README, \"Where Odoo 18 comes from\"." >&2
+    exit 2
+fi
+
+PL_ADDONS_DIR=
+SERVER=
+cleanup() {
+    if [ -n "$SERVER" ]; then
+        # $SERVER is the subshell running pl_odoo; Odoo is its child
+        pkill -TERM -P "$SERVER" 2>/dev/null
+        wait "$SERVER" 2>/dev/null
+    fi
+    [ -n "$PL_ADDONS_DIR" ] && rm -rf "$PL_ADDONS_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_free() {
+    "$PL_ODOO_PYTHON" - "$1" <<'EOF'
+import socket
+import sys
+
+with socket.socket() as probe:
+    sys.exit(probe.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0)
+EOF
+}
+
+pl_odoo_venv || exit 1
+if ! port_free "$PORT"; then
+    echo "Port $PORT is already in use: stop what listens there or choose another one with --port." >&2
+    exit 1
+fi
+pl_start_postgres || exit 1
+pl_template_db || exit 1
+pl_make_addons_dir || exit 1
+ADDONS_PATH="$PL_ADDONS_DIR,$PL_ODOO_SRC/addons,$PL_ODOO_SRC/odoo/addons"
+
+pl_say "Creating the database $DB and installing partner_lifecycle"
+pl_drop_db "$DB"
+pl_new_db "$DB" || exit 1
+pl_odoo -d "$DB" -i partner_lifecycle --stop-after-init --log-level=warn || exit 1
+
+pl_say "Loading $CLIENTS clients with two years of orders (bench/demo.py), then recalculating"
+"$PL_ODOO_PYTHON" "$ROOT/bench/run_odoo.py" --odoo-src "$PL_ODOO_SRC" -d "$DB" \
+    --addons-path="$ADDONS_PATH" --data-dir="$(pl_data_dir)" --log-level=warn -- \
+    demo --clients "$CLIENTS" >/dev/null || exit 1
+
+URL="http://localhost:$PORT"
+pl_odoo -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" --log-level=warn &
+SERVER=$!
+
+wait_for_server() {
+    local i
+    for i in $(seq 1 60); do
+        curl -sf -o /dev/null "$URL/web/login" && return 0
+        kill -0 "$SERVER" 2>/dev/null || return 1
+        sleep 1
+    done
+    return 1
+}
+
+if ! wait_for_server; then
+    echo "Odoo did not answer on $URL/web/login" >&2
+    exit 1
+fi
+
+if [ "$CHECK" = 1 ]; then
+    "$PL_ODOO_PYTHON" - "$URL" "$DB" <<'EOF'
+import sys
+
+import requests
+
+url, db = sys.argv[1:]
+session = requests.Session()
+
+
+def call(path, params):
+    reply = session.post(f"{url}{path}", json={"jsonrpc": "2.0", "method": "call", "params": params})
+    reply.raise_for_status()
+    if "error" in reply.json():
+        sys.exit(f"{path}: {reply.json()['error']['data']['message']}")
+    return reply.json()["result"]
+
+
+assert "login" in session.get(f"{url}/web/login").text
+user = call("/web/session/authenticate", {"db": db, "login": "admin", "password": "admin"})
+groups = call(
+    "/web/dataset/call_kw",
+    {
+        "model": "res.partner",
+        "method": "read_group",
+        "args": [[("lifecycle_status_id", "!=", False)], ["lifecycle_status_id"], ["lifecycle_status_id"]],
+        "kwargs": {},
+    },
+)
+print(f"logged in as {user['name']}; clients by status:")
+for group in groups:
+    print(f"  {group['lifecycle_status_id'][1]:<12} {group['lifecycle_status_id_count']:>6}")
+EOF
+    exit $?
+fi
+
+cat <<EOF
+
+The demo is running: $URL   (login: admin, password: admin)
+- Contacts opens with the clients grouped by status (favourite "Clients by
+  status"); open a client to see its status, order figures and status history.
+- Sales > Reporting > Clients by Status: counts per status and salesperson.
+Press Ctrl-C to stop it (the database $DB stays; the next run replaces it).
+EOF
+wait "$SERVER"
