@@ -43,7 +43,10 @@ def client_decision(partner, today):
 def decision_values(partner, decision, status_id):
     """The field values of ``decision``, as the recalculation stores them, status included."""
     recalculation = partner.env["partner.lifecycle.recalculation"]
-    values = dict(zip(FACT_COLUMNS, recalculation._fact_values(decision), strict=True))
+    status_changes = bool(status_id) and status_id != partner.lifecycle_status_id.id
+    stored_reason = partner.lifecycle_reason or None
+    facts = recalculation._fact_values(decision, status_changes, stored_reason)
+    values = dict(zip(FACT_COLUMNS, facts, strict=True))
     values["lifecycle_status_id"] = status_id or partner.lifecycle_status_id.id or None
     return values
 

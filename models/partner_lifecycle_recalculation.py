@@ -277,8 +277,9 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             )
             decision = decide(facts, settings, today)
             new_status_id = statuses.get(decision.role) if decision.role else None
-            values = self._fact_values(decision)
-            if new_status_id and new_status_id != status_id:
+            status_changes = bool(new_status_id) and new_status_id != status_id
+            values = self._fact_values(decision, status_changes, row[9])
+            if status_changes:
                 changes.append((partner_id, status_id, new_status_id, values[-1]))
             elif self._stored_values(row) == values:
                 continue
@@ -288,8 +289,14 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         stats.update(f"status:{new}" for _partner, _old, new, _reason in changes)
         return stats
 
-    def _fact_values(self, decision):
-        """The stored values of a decision, in the order of FACT_COLUMNS."""
+    def _fact_values(self, decision, status_changes, stored_reason):
+        """The stored values of a decision, in the order of FACT_COLUMNS.
+
+        The reason explains the last automatic change of status: it is written
+        with a change and kept otherwise (a client sleeping since yesterday
+        keeps "180 days without an order >= 180 -> sleeping" and is not
+        rewritten every night).
+        """
         average = decision.avg_interval_days
         return (
             decision.order_count,
@@ -297,7 +304,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             round(average, 1) if average is not None else None,
             decision.next_order_date,
             decision.plannable,
-            self._reason_text(decision),
+            self._reason_text(decision) if status_changes else stored_reason,
         )
 
     def _reason_text(self, decision):

@@ -77,6 +77,18 @@ class TestRecalculation(LifecycleCommon):
         self.assertEqual(stats["changed"], 0)
         self.assertEqual(write.call_args.args[0], [])
 
+    def test_sleeping_client_not_rewritten_next_day(self):
+        """A client already sleeping keeps the reason of its change and is not rewritten."""
+        idle = self._history_client("Idle", [300])
+        self.recalculation._recalculate_company(self.company)
+        reason = "300 days without an order >= 180 -> sleeping"
+        self.assertEqual(idle.lifecycle_reason, reason)
+        tomorrow = TODAY + timedelta(days=1)
+        with patch.object(type(self.recalculation), "_write") as write:
+            self.recalculation._recalculate_company(self.company, today=tomorrow)
+        self.assertEqual(write.call_args.args[0], [])
+        self.assertEqual(idle.lifecycle_reason, reason)
+
     def test_frequency_settings_apply(self):
         """Window, long-break exclusion and trimming follow the company settings."""
         client = self._history_client("Client", [100, 90, 80, 70, 10, 5])
