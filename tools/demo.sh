@@ -114,8 +114,8 @@ pl_odoo -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" --log-level=warn &
 SERVER=$!
 
 wait_for_server() {
-    local i
-    for i in $(seq 1 60); do
+    local _attempt
+    for _attempt in $(seq 1 60); do
         curl -sf -o /dev/null "$URL/web/login" && return 0
         kill -0 "$SERVER" 2>/dev/null || return 1
         sleep 1
