@@ -2,23 +2,52 @@ from odoo.tools import SQL
 
 
 def post_init_hook(env):
-    """Map the default statuses, record past first deliveries, and recalculate every client."""
-    companies = env["res.company"].search([])
+    """Map the default statuses and time zones, record past first deliveries, and
+    recalculate every client."""
+    companies = env["res.company"].search([]).with_context(lifecycle_no_recalculation=True)
     companies._lifecycle_set_default_statuses()
+    for company in companies.filtered(lambda c: not c.lifecycle_tz):
+        company.lifecycle_tz = company._lifecycle_timezone()
     env.flush_all()
+    for company in companies:
+        _record_first_deliveries(env, company)
+    env["res.partner"].invalidate_model(["lifecycle_first_delivery_date"])
+    recalculation = env["partner.lifecycle.recalculation"]
+    for company in companies:
+        recalculation._recalculate_company(company)
+
+
+def _record_first_deliveries(env, company):
+    """The first delivery day of each client of ``company``, in the company's time zone."""
     env.cr.execute(
         SQL(
             """UPDATE res_partner p SET lifecycle_first_delivery_date = d.first_date
-                 FROM (SELECT c.commercial_partner_id AS id, min(sp.date_done)::date AS first_date
+                 FROM (SELECT c.commercial_partner_id AS id,
+                              (min(sp.date_done) AT TIME ZONE 'UTC' AT TIME ZONE %s)::date
+                                  AS first_date
                          FROM stock_picking sp
                          JOIN stock_location l ON l.id = sp.location_dest_id
                          JOIN res_partner c ON c.id = sp.partner_id
                         WHERE sp.state = 'done' AND l.usage = 'customer'
                      GROUP BY c.commercial_partner_id) d
-                WHERE p.id = d.id"""
+                WHERE p.id = d.id AND %s""",
+            company._lifecycle_timezone(),
+            env["partner.lifecycle.recalculation"]._company_clause(company),
         )
     )
-    env["res.partner"].invalidate_model(["lifecycle_first_delivery_date"])
-    recalculation = env["partner.lifecycle.recalculation"]
-    for company in companies:
-        recalculation._recalculate_company(company)
+
+
+def uninstall_hook(env):
+    """Let Odoo delete the statuses cleanly: nothing references them any more, and no
+    parameter of the add-on stays behind."""
+    env.cr.execute(SQL("UPDATE res_partner SET lifecycle_status_id = NULL"))
+    env.cr.execute(
+        SQL(
+            """UPDATE res_company SET lifecycle_status_on_create_id = NULL,
+                      lifecycle_status_on_first_order_id = NULL,
+                      lifecycle_status_permanent_id = NULL,
+                      lifecycle_status_sleeping_id = NULL,
+                      lifecycle_status_former_id = NULL"""
+        )
+    )
+    env.cr.execute(SQL("DELETE FROM ir_config_parameter WHERE key LIKE %s", "partner_lifecycle.%"))

@@ -617,10 +617,12 @@ class Loader:
         for plan in plans:
             ids.append(next_id)
             next_id = self._plan_rows(plan, next_id, partners, orders)
+        # Lifecycle columns are the add-on's own results: none is copied from the prototype
+        # (whose confirmed order gave it figures), the recalculation computes them.
         constants = {
             k: v
             for k, v in self.partner_proto.items()
-            if k not in self.PARTNER_COLUMNS and v is not None
+            if k not in self.PARTNER_COLUMNS and v is not None and not k.startswith("lifecycle_")
         }
         columns = (*self.PARTNER_COLUMNS, *constants)
         tail = tuple(map(_param, constants.values()))

@@ -1,14 +1,13 @@
 """The per-client path: one ORM search of a client's orders, the engine, one ORM write.
 
 This is the naive baseline of the benchmark and the independent reference of
-``tests/test_set_based_equivalence.py``; the add-on itself recalculates with
-the set-based ``partner.lifecycle.recalculation``.
+``tests/test_set_based_equivalence.py``: it reads each client's facts through
+the ORM (not through the SQL of ``partner.lifecycle.recalculation``) and maps
+the engine's decision to field values on its own.
 """
 
-from odoo import fields
-
 from ..engine import ClientFacts, decide
-from ..models.partner_lifecycle_recalculation import FACT_COLUMNS
+from ..models.partner_lifecycle_recalculation import FACT_COLUMNS, REASONS
 
 
 def company_roles(company):
@@ -17,14 +16,20 @@ def company_roles(company):
     return statuses, {status_id: role for role, status_id in statuses.items()}
 
 
+def counted_orders(partner):
+    """The confirmed orders that count for a client: of its contacts, of its company."""
+    domain = [("partner_id.commercial_partner_id", "=", partner.id), ("state", "=", "sale")]
+    if partner.company_id:
+        domain.append(("company_id", "=", partner.company_id.id))
+    return partner.env["sale.order"].sudo().with_context(active_test=False).search(domain)
+
+
 def client_facts(partner, role_of):
     """The engine facts of one commercial partner, read through the ORM."""
-    orders = partner.env["sale.order"].search(
-        [("partner_id.commercial_partner_id", "=", partner.id), ("state", "=", "sale")]
-    )
+    company = partner._lifecycle_company()
     status = partner.lifecycle_status_id
     return ClientFacts(
-        order_dates=tuple(fields.Date.context_today(partner, o.date_order) for o in orders),
+        order_dates=tuple(company._lifecycle_date(o.date_order) for o in counted_orders(partner)),
         first_delivery_date=partner.lifecycle_first_delivery_date or None,
         terminated=bool(partner.lifecycle_termination_date),
         current_role=role_of.get(status.id),
@@ -37,16 +42,36 @@ def client_decision(partner, today):
     company = partner._lifecycle_company()
     statuses, role_of = company_roles(company)
     decision = decide(client_facts(partner, role_of), company._lifecycle_settings(), today)
-    return decision, statuses.get(decision.role) if decision.role else None
+    status_id = statuses.get(decision.role) if decision.role else None
+    if status_id == partner.lifecycle_status_id.id:
+        status_id = None
+    return decision, status_id
 
 
 def decision_values(partner, decision, status_id):
     """The field values of ``decision``, as the recalculation stores them, status included."""
-    recalculation = partner.env["partner.lifecycle.recalculation"]
-    status_changes = bool(status_id) and status_id != partner.lifecycle_status_id.id
-    stored_reason = partner.lifecycle_reason or None
-    facts = recalculation._fact_values(decision, status_changes, stored_reason)
-    values = dict(zip(FACT_COLUMNS, facts, strict=True))
+    average = decision.avg_interval_days
+    if status_id:
+        reason = partner.env._(REASONS[decision.reason_code]) % decision.reason_params  # pylint: disable=translation-not-lazy
+    else:
+        reason = partner.lifecycle_reason or None
+    values = dict(
+        zip(
+            FACT_COLUMNS,
+            (
+                decision.order_count,
+                decision.last_order_date,
+                round(average, 1) if average is not None else None,
+                decision.next_order_date,
+                decision.plannable,
+                reason,
+                decision.review_date,
+                None,
+                None,
+            ),
+            strict=True,
+        )
+    )
     values["lifecycle_status_id"] = status_id or partner.lifecycle_status_id.id or None
     return values
 
@@ -56,8 +81,10 @@ def recalculate(partners, today):
     for partner in partners:
         decision, status_id = client_decision(partner, today)
         values = decision_values(partner, decision, status_id)
-        if not status_id:
-            del values["lifecycle_status_id"]
-        partner.with_context(
-            lifecycle_origin="automatic", lifecycle_change_reason=values["lifecycle_reason"]
-        ).write(values)
+        status = values.pop("lifecycle_status_id")
+        values["lifecycle_error_order_id"] = False
+        partner._lifecycle_write_system(values)
+        if status_id:
+            partner.sudo()._lifecycle_set_status(
+                partner.env["partner.lifecycle.status"].browse(status), "automatic"
+            )

@@ -17,12 +17,25 @@ from .roles import (
     TRIGGERS,
     WORKING,
 )
-from .rules import REASON_TEXTS, ClientFacts, Decision, decide, is_plannable
+from .rules import (
+    FIRST_USABLE_DATE,
+    LAST_USABLE_DATE,
+    REASON_TEXTS,
+    ClientFacts,
+    Decision,
+    UnusableDate,
+    decide,
+    is_plannable,
+    is_usable_date,
+    review_date,
+)
 from .settings import LifecycleSettings
 
 __all__ = [
     "AUTOMATIC_ROLES",
+    "FIRST_USABLE_DATE",
     "FORMER",
+    "LAST_USABLE_DATE",
     "NEW",
     "PERMANENT",
     "REASON_TEXTS",
@@ -36,7 +49,10 @@ __all__ = [
     "Decision",
     "Frequency",
     "LifecycleSettings",
+    "UnusableDate",
     "decide",
     "is_plannable",
+    "is_usable_date",
     "order_frequency",
+    "review_date",
 ]

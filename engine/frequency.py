@@ -17,16 +17,18 @@ Boundaries, all in whole calendar days:
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import pairwise
 
 
 @dataclass(frozen=True)
 class Frequency:
-    """The intervals behind an average and the average itself."""
+    """The intervals behind an average, the average itself and the order days it used."""
 
     intervals: tuple = ()
     average: float | None = None
+    #: The distinct order days inside the window, sorted.
+    days: tuple = ()
 
 
 def order_days(order_dates):
@@ -69,16 +71,36 @@ def order_frequency(order_dates, settings, today):
     intervals = drop_long_breaks(intervals_between(days), settings.frequency_max_gap_days)
     if settings.frequency_trim_extremes:
         intervals = trim_extremes(intervals)
-    if not intervals:
-        return Frequency(tuple(intervals), None)
-    return Frequency(tuple(intervals), sum(intervals) / len(intervals))
+    average = sum(intervals) / len(intervals) if intervals else None
+    return Frequency(tuple(intervals), average, tuple(days))
+
+
+def window_leaves(days, window):
+    """The day on which the oldest order day kept by the window leaves it.
+
+    ``days`` are the sorted days the window keeps on ``today``; the oldest,
+    ``d``, is kept while ``d >= day - P`` and leaves on ``d + P + 1`` (always
+    after ``today``). ``None`` when nothing can leave: ``P = 0``, no order day
+    in the window, or a day beyond the calendar.
+    """
+    if not window or not days:
+        return None
+    ordinal = days[0].toordinal() + window + 1
+    return date.fromordinal(ordinal) if ordinal <= date.max.toordinal() else None
 
 
 def next_order_date(last_order_date, average):
-    """Expected next order: the last order date plus the average, rounded half up to whole days."""
+    """Expected next order: the last order date plus the average, rounded half up to whole days.
+
+    ``None`` without a last order or an average, and when the date would fall
+    beyond the calendar (order dates thousands of years apart).
+    """
     if last_order_date is None or average is None:
         return None
-    return last_order_date + timedelta(days=int(average + 0.5))
+    ordinal = last_order_date.toordinal() + int(average + 0.5)
+    if ordinal > date.max.toordinal():
+        return None
+    return date.fromordinal(ordinal)
 
 
 def days_since(last_order_date, today):
@@ -96,4 +118,5 @@ __all__ = [
     "order_frequency",
     "trim_extremes",
     "window_days",
+    "window_leaves",
 ]

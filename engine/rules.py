@@ -28,13 +28,45 @@ in delivery planning. A client is not plannable when it is former or
 terminated, or when its last order is X or more days old
 (``days_since_last >= X``; ``X = 0`` turns the rule off); a client without
 any order is plannable.
+
+With each decision comes its review date: the first day after ``today`` on
+which the same facts could give another decision (see :func:`review_date`).
+Until that day, only a new event (an order, a delivery, a person's change)
+can change the client, so a daily run needs to look only at the clients
+whose review date has come.
+
+Dates the rules use must lie between :data:`FIRST_USABLE_DATE` and
+:data:`LAST_USABLE_DATE`; :func:`decide` raises :class:`UnusableDate` for any
+other, so that one bad record is reported instead of stopping a whole run.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from .frequency import days_since, next_order_date, order_frequency
+from .frequency import days_since, next_order_date, order_frequency, window_leaves
 from .roles import FORMER, NEW, PERMANENT, SLEEPING, TRIGGER_ORDER, WORKING
+
+#: The first and the last order or delivery date the rules accept. Any date
+#: computed from them and from settings within their limits stays in the calendar.
+FIRST_USABLE_DATE = date(1900, 1, 1)
+LAST_USABLE_DATE = date(8999, 12, 31)
+
+
+class UnusableDate(ValueError):
+    """A date of the client's facts lies outside the usable range; ``value`` holds it."""
+
+    def __init__(self, value):
+        super().__init__(
+            f"date {value.isoformat()} is outside {FIRST_USABLE_DATE.isoformat()}"
+            f" .. {LAST_USABLE_DATE.isoformat()}"
+        )
+        self.value = value
+
+
+def is_usable_date(value):
+    """Whether the rules can use ``value`` as an order or delivery date."""
+    return FIRST_USABLE_DATE <= value <= LAST_USABLE_DATE
+
 
 #: English text of each reason; the Odoo layer translates the same keys.
 REASON_TEXTS = {
@@ -83,6 +115,8 @@ class Decision:
     plannable: bool
     reason_code: str
     reason_params: dict = field(default_factory=dict)
+    #: First day after the decision's day on which it could change without a new event.
+    review_date: date | None = None
 
     @property
     def reason(self):
@@ -90,8 +124,19 @@ class Decision:
         return REASON_TEXTS[self.reason_code].format(**self.reason_params)
 
 
+def check_dates(facts):
+    """Raise :class:`UnusableDate` for the first date of ``facts`` the rules cannot use."""
+    dates = list(facts.order_dates)
+    if facts.first_delivery_date is not None:
+        dates.append(facts.first_delivery_date)
+    for value in dates:
+        if not is_usable_date(value):
+            raise UnusableDate(value)
+
+
 def decide(facts, settings, today):
     """Decide the role and the frequency facts of one client; see the module docstring."""
+    check_dates(facts)
     last = max(facts.order_dates) if facts.order_dates else None
     frequency = order_frequency(facts.order_dates, settings, today)
     role, code, params = _role(facts, settings, today, last)
@@ -106,7 +151,47 @@ def decide(facts, settings, today):
         plannable=is_plannable(facts, settings, today, last),
         reason_code=code,
         reason_params=params,
+        review_date=review_date(facts, settings, today, last, frequency.days),
     )
+
+
+def review_date(facts, settings, today, last, window_days=()):
+    """The first day after ``today`` on which the decision could change without a new event.
+
+    Days pass and three things can change with them, each on a known day:
+
+    - the sleeping rule applies on ``last + D`` (when it can still apply: an
+      automatic status that is not former, no termination, ``D > 0``, and the
+      client not yet ``D`` days idle);
+    - the planning rule applies on ``last + X`` (not former nor terminated,
+      ``X > 0``, not yet ``X`` days idle);
+    - the oldest order day of the P-day window leaves it (``window_days``:
+      the days the window keeps today), which changes the average and the
+      expected next order.
+
+    The review date is the earliest of these; ``None`` when none applies (the
+    decision then holds until the next event). Before it, :func:`decide`
+    gives the same role, figures and planning flag on every day; on it, it
+    may or may not give another. Override in the models' extension point,
+    not here, to add a rule that moves with time.
+    """
+    candidates = [window_leaves(window_days, settings.frequency_window_days)]
+    if last is not None:
+        idle = days_since(last, today)
+        sleeping = settings.sleeping_days
+        if _sleeping_can_apply(facts) and sleeping > 0 and idle < sleeping:
+            candidates.append(last + timedelta(days=sleeping))
+        active = not (facts.terminated or facts.current_role == FORMER)
+        limit = settings.planning_inactive_days
+        if active and limit > 0 and idle < limit:
+            candidates.append(last + timedelta(days=limit))
+    candidates = [day for day in candidates if day is not None]
+    return min(candidates) if candidates else None
+
+
+def _sleeping_can_apply(facts):
+    """Whether the sleeping rule (5) is reached for these facts, given an order."""
+    return facts.current_role != FORMER and not facts.terminated and facts.status_is_automatic
 
 
 def is_plannable(facts, settings, today, last):

@@ -4,14 +4,31 @@ from dataclasses import dataclass
 
 from .roles import TRIGGER_DELIVERY, TRIGGERS
 
+#: The largest count of days a setting accepts (100 years): dates computed from a
+#: usable order date and any setting stay inside the calendar.
+MAX_DAYS = 36500
+#: The largest N accepted.
+MAX_ORDER_COUNT = 1000000
+
+
+#: Lowest and highest value of each whole-number setting.
+LIMITS = {
+    "permanent_order_count": (1, MAX_ORDER_COUNT),
+    "sleeping_days": (0, MAX_DAYS),
+    "frequency_window_days": (0, MAX_DAYS),
+    "frequency_max_gap_days": (0, MAX_DAYS),
+    "planning_inactive_days": (0, MAX_DAYS),
+}
+
 
 @dataclass(frozen=True)
 class LifecycleSettings:
     """The numbers and switches of one company's lifecycle rules.
 
-    Every count of days is a whole number of calendar days, ``0`` meaning
-    "off" where stated. Invalid values raise :class:`ValueError` naming the
-    setting, so that bad settings never reach the rules.
+    Every count of days is a whole number of calendar days from 0 to
+    :data:`MAX_DAYS`, ``0`` meaning "off" where stated; N is from 1 to
+    :data:`MAX_ORDER_COUNT`. Invalid values raise :class:`ValueError` naming
+    the setting, so that bad settings never reach the rules.
     """
 
     #: N: a client with at least N confirmed orders is permanent (N >= 1).
@@ -30,19 +47,14 @@ class LifecycleSettings:
     first_order_trigger: str = TRIGGER_DELIVERY
 
     def __post_init__(self):
-        minimum = {
-            "permanent_order_count": 1,
-            "sleeping_days": 0,
-            "frequency_window_days": 0,
-            "frequency_max_gap_days": 0,
-            "planning_inactive_days": 0,
-        }
-        for name, low in minimum.items():
+        for name, (low, high) in LIMITS.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"{name} must be a whole number, got {value!r}")
             if value < low:
                 raise ValueError(f"{name} must be at least {low}, got {value}")
+            if value > high:
+                raise ValueError(f"{name} must be at most {high}, got {value}")
         if not isinstance(self.frequency_trim_extremes, bool):
             trim = self.frequency_trim_extremes
             raise ValueError(f"frequency_trim_extremes must be true or false, got {trim!r}")

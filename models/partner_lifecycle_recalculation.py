@@ -1,12 +1,35 @@
+"""The one set-based path that recalculates clients: hooks, the nightly run, full runs and jobs.
+
+Every path reads a batch of clients with their current confirmed orders,
+lets the engine decide, and writes only what changed, under row locks:
+
+- a hook (an order confirmed, cancelled, moved, re-dated, a delivery, a
+  merge) recalculates its clients at once in the caller's transaction; it
+  never waits for a lock: when another transaction holds a client, the
+  client is marked (``partner.lifecycle.queue``) for the next incremental run;
+- the incremental run (scheduled daily, and triggered by marks) takes the
+  clients whose review date has come and the marked ones;
+- a full run takes every client of a company (install, settings change,
+  the recalculation wizard).
+
+Runs commit each batch in a transaction of its own at READ COMMITTED, lock
+the rows they write in id order and skip rows locked by others (marking
+them): no run-wide snapshot that could go stale, no deadlock between two
+runs, and an order confirmed during a batch is never lost.
+"""
+
 import logging
 import threading
 from collections import Counter
+from contextlib import contextmanager
 
-from odoo import api, fields, models
-from odoo.tools import SQL
+import psycopg2
+
+from odoo import api, models
+from odoo.tools import SQL, mute_logger, split_every
 from odoo.tools.translate import LazyTranslate
 
-from ..engine import ClientFacts, decide
+from ..engine import ClientFacts, UnusableDate, decide
 
 _lt = LazyTranslate(__name__)
 _logger = logging.getLogger(__name__)
@@ -26,7 +49,7 @@ REASONS = {
     "new_waiting": _lt("ordered, no delivery yet -> new"),
 }
 
-#: Partner columns written by the recalculation, in the order of a facts row.
+#: Partner columns a recalculation writes besides the status, in this order.
 FACT_COLUMNS = (
     "lifecycle_order_count",
     "lifecycle_last_order_date",
@@ -34,15 +57,18 @@ FACT_COLUMNS = (
     "lifecycle_next_order_date",
     "lifecycle_plannable",
     "lifecycle_reason",
+    "lifecycle_review_date",
+    "lifecycle_error_order_id",
+    "lifecycle_error_date",
 )
 
-#: ir.config_parameter key of an unfinished scheduled run, per company.
-RESUME_KEY = "partner_lifecycle.recalculation_resume.%s"
+#: PostgreSQL error codes of a lock that cannot be taken at once: held elsewhere
+#: (lock_not_available), changed since the transaction's snapshot
+#: (serialization_failure), or a deadlock detected.
+LOCK_ERRORS = ("55P03", "40001", "40P01")
 
-#: Temporary table of the order dates of the clients of one company run.
-ORDER_DATES_TABLE = "partner_lifecycle_order_dates"
-#: Context key telling :meth:`_read_facts` to read the dates from that table.
-ORDER_DATES_KEY = "lifecycle_order_dates_table"
+#: First key of the advisory locks that keep two runs off the same company.
+ADVISORY_KEY = 0x504C4346  # "PLCF"
 
 
 class PartnerLifecycleRecalculation(models.AbstractModel):
@@ -53,259 +79,388 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
 
     #: Clients read, decided and written together; a crash loses at most one batch.
     _batch_size = 5000
-    #: PostgreSQL memory for the one aggregation of the order dates of a run.
-    _snapshot_work_mem = "64MB"
+    #: A batch whose previous one changed more than this share of its clients locks
+    #: its clients before reading them (one read instead of two).
+    _lock_first_share = 0.5
 
     # ------------------------------------------------------------------ entry points
     @api.model
     def _recalculate_partners(self, partners, today=None):
-        """Recalculate the given commercial partners, each with its company's settings."""
+        """Recalculate these clients now, in the caller's transaction, without waiting.
+
+        Hooks and small selections call this. The clients are locked with
+        NOWAIT inside a savepoint; when another transaction holds one of them
+        (or changed it since this transaction began), nothing is written for
+        them here: they are marked for the next incremental run, which the
+        mark triggers. Returns the counts (clients, changed, marked, errors,
+        ``status:<id>`` per new status).
+        """
         stats = Counter()
-        for company, ids in self._ids_by_company(partners.ids).items():
-            for batch in self._split(ids):
-                stats.update(self._process_batch(company, batch, today))
+        clients = partners.commercial_partner_id.sudo()
+        if not clients:
+            return stats
+        self.env.flush_all()
+        for company, ids in self._ids_by_company(clients.ids).items():
+            try:
+                with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                    self._lock(ids, mode="nowait")
+                    stats.update(self._apply(company, ids, today))
+            except psycopg2.DatabaseError as error:
+                if error.pgcode not in LOCK_ERRORS:
+                    raise
+                self.env["res.partner"].invalidate_model(self._written_fields())
+                self.env["partner.lifecycle.queue"]._mark(ids)
+                stats["clients"] += len(ids)
+                stats["marked"] += len(ids)
         return stats
 
     @api.model
-    def _recalculate_company(self, company, today=None, commit=False, resume=False):
-        """Recalculate every client of one company in batches.
-
-        With ``commit``, each batch is committed and the last client done is
-        kept, so that a run stopped midway continues where it stopped.
-        """
-        ids = self._client_ids(company)
-        key = RESUME_KEY % company.id
-        if resume:
-            done_until = int(self.env["ir.config_parameter"].sudo().get_param(key, 0))
-            ids = [client_id for client_id in ids if client_id > done_until]
-        stats = Counter()
-        done = 0
-        recalculation = self._snapshot_order_dates(ids)
-        for batch in self._split(ids):
-            stats.update(recalculation._process_batch(company, batch, today))
-            done += len(batch)
-            if commit:
-                self.env["ir.config_parameter"].sudo().set_param(key, batch[-1])
-                self.env["ir.cron"]._notify_progress(done=done, remaining=len(ids) - done)
-                self._commit()
-        self._drop_order_dates()
-        if commit:
-            self.env["ir.config_parameter"].sudo().set_param(key, 0)
-        return stats
+    def _recalculate_company(self, company, today=None, commit=False, after_id=0, on_batch=None):
+        """Full run: every client of ``company`` with an id above ``after_id``, batch by batch."""
+        return self._run(company, self._client_ids(company, after_id), today, commit, on_batch)
 
     @api.model
     def _cron_recalculate(self):
-        """Scheduled action: every company's clients, batch by batch, resumable."""
+        """Scheduled incremental run: per company, the clients due today and the marked ones."""
         stats = Counter()
+        commit = self._can_commit()
         for company in self.env["res.company"].sudo().search([], order="id"):
-            stats.update(self._recalculate_company(company, commit=True, resume=True))
-        _logger.info("Client lifecycle recalculation: %s", dict(stats))
+            with self._company_lock(company) as acquired:
+                if not acquired:
+                    _logger.info("Client lifecycle: %s is being recalculated already", company.name)
+                    continue
+                today = company._lifecycle_today()
+                ids = self._due_client_ids(company, today)
+                stats.update(self._run(company, ids, today, commit))
+        self.env["ir.cron"]._notify_progress(done=stats["clients"], remaining=0)
+        _logger.info("Client lifecycle incremental run: %s", dict(stats))
         return stats
 
-    def _commit(self):
-        """Commit a finished batch, except inside tests."""
-        if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+    # ------------------------------------------------------------------ runs
+    def _can_commit(self):
+        """Runs commit batch by batch, except inside tests (one transaction there)."""
+        return not getattr(threading.current_thread(), "testing", False)
 
     @api.model
-    def _terminate(self, partners, date, reason=None):
-        """Give the clients the former status and record the date and reason of termination."""
-        for partner in partners:
-            former = partner._lifecycle_company().lifecycle_status_former_id
-            values = {
-                "lifecycle_termination_date": date,
-                "lifecycle_termination_reason": reason or False,
-                "lifecycle_plannable": False,
-            }
-            if former:
-                values["lifecycle_status_id"] = former.id
-                terminated = REASONS["terminated"]
-                values["lifecycle_reason"] = self.env._(terminated)
-            partner.with_context(lifecycle_origin="termination").write(values)
-            partner.message_post(
-                body=self.env._(
-                    "Contract terminated on %(date)s. %(reason)s",
-                    date=fields.Date.to_string(date),
-                    reason=reason or "",
-                )
+    def _run(self, company, ids, today=None, commit=False, on_batch=None):
+        """Recalculate ``ids`` (clients of ``company``) in batches.
+
+        With ``commit``, each batch is a transaction of its own at READ
+        COMMITTED, committed at its end; a failing batch is rolled back,
+        logged, and its clients marked, and the run goes on. ``on_batch(batch,
+        stats)`` is called after each batch, inside its transaction.
+        """
+        stats = Counter()
+        lock_first = False
+        for batch in split_every(self._batch_size, ids, list):
+            if commit:
+                self._begin_batch_transaction()
+            try:
+                batch_stats = self._run_batch(company, batch, today, lock_first)
+                if on_batch:
+                    on_batch(batch, batch_stats)
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+            except Exception:
+                if not commit:
+                    raise
+                self.env.cr.rollback()
+                _logger.exception("Client lifecycle: batch of %s clients failed", len(batch))
+                self.env["partner.lifecycle.queue"]._mark(batch)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                batch_stats = Counter(clients=len(batch), failed=len(batch))
+            stats.update(batch_stats)
+            lock_first = batch_stats["changed"] > self._lock_first_share * len(batch)
+        return stats
+
+    def _begin_batch_transaction(self):
+        """End the current transaction and start the batch's own at READ COMMITTED.
+
+        Each statement of the batch then sees what others committed before it:
+        after its locks are taken, the batch reads the current orders.
+        """
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env.cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
+
+    @api.model
+    def _run_batch(self, company, ids, today, lock_first):
+        """One batch of a run: decide, lock the clients to write (skipping locked ones), write.
+
+        Reading first without locks keeps a run that changes little from
+        locking every row; the clients to write are then locked and read
+        again, so that what is written rests on the orders committed before
+        the lock. ``lock_first`` skips the first read for a batch that will
+        probably change most of its clients.
+        """
+        if lock_first:
+            candidates = ids
+        else:
+            rows = self._read_facts(company, ids)
+            outcomes = self._decide_rows(company, rows, today)
+            candidates = [
+                row["id"]
+                for row, outcome in zip(rows, outcomes, strict=True)
+                if row["marked"] or outcome.writes
+            ]
+        stats = Counter(clients=len(ids))
+        if candidates:
+            locked = self._lock(candidates, mode="skip")
+            skipped = sorted(set(candidates) - set(locked))
+            self.env["partner.lifecycle.queue"]._mark(skipped)
+            applied = self._apply(company, locked, today)
+            applied["clients"] = 0
+            stats.update(applied)
+            stats["marked"] += len(skipped)
+        return stats
+
+    @api.model
+    def _apply(self, company, ids, today=None):
+        """Read, decide and write the clients ``ids`` of ``company`` (already locked)."""
+        # Unmark before reading: a mark committed after this statement stays for the next run.
+        self.env["partner.lifecycle.queue"]._unmark(ids)
+        rows = self._read_facts(company, ids)
+        outcomes = self._decide_rows(company, rows, today)
+        changed = [outcome for outcome in outcomes if outcome.writes]
+        self._write(company, changed, today or company._lifecycle_today())
+        stats = Counter(clients=len(ids))
+        for outcome in changed:
+            if outcome.new_status_id:
+                stats["changed"] += 1
+                stats[f"status:{outcome.new_status_id}"] += 1
+            if outcome.error:
+                stats["errors"] += 1
+        return stats
+
+    # ------------------------------------------------------------------ locks
+    @api.model
+    def _lock(self, ids, mode):
+        """Lock the partner rows ``ids`` in id order; return the ids locked.
+
+        ``mode`` ``nowait`` raises when a row is locked elsewhere; ``skip``
+        leaves such rows out.
+        """
+        if not ids:
+            return []
+        option = SQL("NOWAIT") if mode == "nowait" else SQL("SKIP LOCKED")
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE %s",
+                list(ids),
+                option,
             )
+        )
+        return [row[0] for row in rows]
+
+    def _company_lock(self, company):
+        """Hold the company's run lock for the block; yields False when another run holds it."""
+        return self._advisory_lock(ADVISORY_KEY, company.id)
+
+    def _job_lock(self, job_id):
+        """Hold a background job's lock for the block; yields False when another run holds it."""
+        return self._advisory_lock(ADVISORY_KEY + 1, job_id)
+
+    @contextmanager
+    def _advisory_lock(self, key, value):
+        """A session-level advisory lock: held across the batches' commits, released at the
+        end of the block, and by PostgreSQL if the process dies."""
+        cr = self.env.cr
+        cr.execute(SQL("SELECT pg_try_advisory_lock(%s, %s)", key, value))
+        acquired = cr.fetchone()[0]
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", key, value))
 
     # ------------------------------------------------------------------ gathering
-    def _split(self, ids):
-        size = self._batch_size
-        return [ids[start : start + size] for start in range(0, len(ids), size)]
-
     @api.model
     def _ids_by_company(self, partner_ids):
         """Group commercial partner ids by the company whose settings rule them."""
         partners = self.env["res.partner"].sudo().browse(sorted(set(partner_ids)))
         partners.fetch(["company_id"])  # one query, none when cached (hooks)
-        default = None
         groups = {}
         for partner in partners:
-            company = partner.company_id
-            if not company:
-                default = default or self.env["res.company"]._lifecycle_default_company()
-                company = default
-            groups.setdefault(company, []).append(partner.id)
+            groups.setdefault(partner._lifecycle_company(), []).append(partner.id)
         return groups
 
     @api.model
-    def _client_ids(self, company):
-        """Ids of the active commercial partners that are clients of ``company``."""
-        self.env["res.partner"].flush_model()
+    def _company_clause(self, company):
+        """``p`` is ruled by ``company``: its own, or a shared partner of the main company."""
         default = self.env["res.company"]._lifecycle_default_company()
-        company_clause = (
-            SQL("(p.company_id = %s OR p.company_id IS NULL)", company.id)
-            if company == default
-            else SQL("p.company_id = %s", company.id)
+        if company == default:
+            return SQL("(p.company_id = %s OR p.company_id IS NULL)", company.id)
+        return SQL("p.company_id = %s", company.id)
+
+    @api.model
+    def _client_clause(self):
+        """``p`` is a client: an active commercial entity that is a customer, has a status,
+        or has a confirmed order. Override to widen or narrow who is a client."""
+        return SQL(
+            """p.id = p.commercial_partner_id AND p.active
+               AND (p.customer_rank > 0 OR p.lifecycle_status_id IS NOT NULL
+                    OR EXISTS (SELECT 1 FROM sale_order so
+                                 JOIN res_partner c ON c.id = so.partner_id
+                                WHERE c.commercial_partner_id = p.id AND so.state = 'sale'))"""
         )
+
+    @api.model
+    def _client_ids(self, company, after_id=0):
+        """Ids of the clients of ``company`` above ``after_id``, in id order."""
+        self.env["res.partner"].flush_model()
+        self.env["sale.order"].flush_model(["partner_id", "state"])
         rows = self.env.execute_query(
             SQL(
-                """SELECT p.id FROM res_partner p
-                    WHERE p.id = p.commercial_partner_id AND p.active AND %s
-                      AND (p.customer_rank > 0 OR p.lifecycle_status_id IS NOT NULL
-                           OR EXISTS (SELECT 1 FROM sale_order so
-                                        JOIN res_partner c ON c.id = so.partner_id
-                                       WHERE c.commercial_partner_id = p.id
-                                         AND so.state = 'sale'))
-                 ORDER BY p.id""",
-                company_clause,
+                "SELECT p.id FROM res_partner p WHERE %s AND %s AND p.id > %s ORDER BY p.id",
+                self._client_clause(),
+                self._company_clause(company),
+                after_id,
             )
         )
         return [row[0] for row in rows]
 
-    def _id_range(self, ids):
-        """``p.id`` between the smallest and the largest of ``ids``: lets PostgreSQL
-        read a batch of clients through the primary key instead of scanning the table."""
-        return SQL("p.id BETWEEN %s AND %s", min(ids), max(ids))
-
     @api.model
-    def _order_dates_query(self, tz, clients):
-        """(commercial partner id, confirmed order dates) of the clients matching ``clients``.
-
-        ``clients`` is a condition on ``c.commercial_partner_id``; dates are
-        the order days in the time zone ``tz``.
-        """
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        self.env["sale.order"].flush_model(["partner_id", "state", "date_order"])
-        return SQL(
-            """SELECT c.commercial_partner_id AS partner_id,
-                      array_agg((so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s)::date) AS dates
-                 FROM sale_order so
-                 JOIN res_partner c ON c.id = so.partner_id
-                WHERE so.state = 'sale' AND %s
-             GROUP BY c.commercial_partner_id""",
-            tz,
-            clients,
-        )
-
-    @api.model
-    def _snapshot_order_dates(self, ids):
-        """Aggregate the order dates of the clients ``ids`` once, for all their batches.
-
-        The orders of a batch of clients are spread over the whole sale_order
-        table, so reading them batch by batch would scan it once per batch;
-        one aggregation into a temporary table scans it once per run. Returns
-        this model with the context that makes :meth:`_read_facts` use it.
-        """
-        self._drop_order_dates()
-        if not ids:
-            return self
-        dates = self._order_dates_query(
-            self.env.user.tz or "UTC",
-            SQL("c.commercial_partner_id BETWEEN %s AND %s", ids[0], ids[-1]),
-        )
-        table = SQL.identifier(ORDER_DATES_TABLE)
-        # Aggregate in memory rather than in many spilled parts; restore the setting after.
-        self.env.cr.execute(SQL("SELECT current_setting('work_mem')"))
-        previous = self.env.cr.fetchone()[0]
-        self.env.cr.execute(SQL("SELECT set_config('work_mem', %s, true)", self._snapshot_work_mem))
-        self.env.cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s", table, dates))
-        self.env.cr.execute(SQL("SELECT set_config('work_mem', %s, true)", previous))
-        self.env.cr.execute(SQL("ALTER TABLE %s ADD PRIMARY KEY (partner_id)", table))
-        self.env.cr.execute(SQL("ANALYZE %s", table))
-        return self.with_context(**{ORDER_DATES_KEY: True})
-
-    @api.model
-    def _drop_order_dates(self):
-        """Drop the temporary table of :meth:`_snapshot_order_dates` (kept by a failed run)."""
-        self.env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(ORDER_DATES_TABLE)))
-
-    @api.model
-    def _read_facts(self, ids, tz):
-        """One row per client: its stored lifecycle values and its confirmed order dates."""
+    def _due_client_ids(self, company, today):
+        """Ids of the clients of ``company`` whose review date has come, and the marked ones."""
         self.env["res.partner"].flush_model()
-        if self.env.context.get(ORDER_DATES_KEY):
-            dates = SQL("SELECT partner_id, dates FROM %s", SQL.identifier(ORDER_DATES_TABLE))
-        else:
-            dates = self._order_dates_query(tz, SQL("c.commercial_partner_id = ANY(%s)", ids))
-        return self.env.execute_query(
+        rows = self.env.execute_query(
             SQL(
-                """SELECT p.id, p.lifecycle_status_id, p.lifecycle_first_delivery_date,
-                          p.lifecycle_termination_date, p.lifecycle_order_count,
-                          p.lifecycle_last_order_date, p.lifecycle_avg_interval_days,
-                          p.lifecycle_next_order_date, p.lifecycle_plannable,
-                          p.lifecycle_reason, o.dates
+                """SELECT p.id FROM res_partner p
+                    WHERE %(company)s AND p.lifecycle_review_date <= %(today)s
+                    UNION
+                   SELECT p.id FROM res_partner p
+                     JOIN partner_lifecycle_queue q ON q.partner_id = p.id
+                    WHERE %(company)s
+                 ORDER BY 1""",
+                company=self._company_clause(company),
+                today=today,
+            )
+        )
+        return [row[0] for row in rows]
+
+    @api.model
+    def _order_day(self, company):
+        """The day of ``so.date_order`` in the company's time zone (the one definition of it)."""
+        return SQL(
+            "(so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s)::date",
+            company._lifecycle_timezone(),
+        )
+
+    @api.model
+    def _counted_order_clause(self):
+        """``so`` counts for the client ``p``: confirmed, of one of its contacts, of its company.
+
+        A client of a company counts that company's orders only; a client
+        shared by all companies counts the orders of every company.
+        """
+        return SQL(
+            """so.partner_id = c.id AND c.commercial_partner_id = p.id AND so.state = 'sale'
+               AND (p.company_id IS NULL OR so.company_id = p.company_id)"""
+        )
+
+    @api.model
+    def _read_facts(self, company, ids):
+        """One dict per client: its stored lifecycle values, its order days, whether marked."""
+        if not ids:
+            return []
+        self.env["res.partner"].flush_model()
+        self.env["sale.order"].flush_model(["partner_id", "state", "date_order", "company_id"])
+        return self.env.execute_query_dict(
+            SQL(
+                """SELECT p.id, p.lifecycle_status_id AS status_id,
+                          p.lifecycle_first_delivery_date AS first_delivery_date,
+                          p.lifecycle_termination_date AS termination_date,
+                          p.lifecycle_order_count, p.lifecycle_last_order_date,
+                          p.lifecycle_avg_interval_days, p.lifecycle_next_order_date,
+                          p.lifecycle_plannable, p.lifecycle_reason, p.lifecycle_review_date,
+                          p.lifecycle_error_order_id, p.lifecycle_error_date,
+                          EXISTS (SELECT 1 FROM partner_lifecycle_queue q
+                                   WHERE q.partner_id = p.id) AS marked,
+                          o.dates
                      FROM res_partner p
-                LEFT JOIN (%s) o ON o.partner_id = p.id
-                    WHERE p.id = ANY(%s) AND %s""",
-                dates,
-                ids,
-                self._id_range(ids),
+                LEFT JOIN LATERAL (SELECT array_agg(%s) AS dates
+                                     FROM res_partner c, sale_order so
+                                    WHERE %s) o ON TRUE
+                    WHERE p.id = ANY(%s)
+                 ORDER BY p.id""",
+                self._order_day(company),
+                self._counted_order_clause(),
+                list(ids),
             )
         )
 
     # ------------------------------------------------------------------ deciding
     @api.model
-    def _process_batch(self, company, ids, today=None):
-        """Decide one batch of clients of ``company`` and write what changed."""
+    def _lifecycle_decide(self, facts, settings, today):
+        """The engine's decision for one client; override to add a rule around the engine."""
+        return decide(facts, settings, today)
+
+    @api.model
+    def _decide_rows(self, company, rows, today=None):
+        """One :class:`Outcome` per row of :meth:`_read_facts`."""
         company = company.sudo()
-        today = today or fields.Date.context_today(self)
+        today = today or company._lifecycle_today()
         settings = company._lifecycle_settings()
         statuses = {role: status.id for role, status in company._lifecycle_role_statuses().items()}
         role_of = {status_id: role for role, status_id in statuses.items()}
-        updates, changes = [], []
-        for row in self._read_facts(ids, self.env.user.tz or "UTC"):
-            partner_id, status_id, first_delivery, terminated = row[:4]
-            facts = ClientFacts(
-                order_dates=tuple(row[10] or ()),
-                first_delivery_date=first_delivery,
-                terminated=bool(terminated),
-                current_role=role_of.get(status_id),
-                status_is_automatic=not status_id or status_id in role_of,
-            )
-            decision = decide(facts, settings, today)
-            new_status_id = statuses.get(decision.role) if decision.role else None
-            status_changes = bool(new_status_id) and new_status_id != status_id
-            values = self._fact_values(decision, status_changes, row[9])
-            if status_changes:
-                changes.append((partner_id, status_id, new_status_id, values[-1]))
-            elif self._stored_values(row) == values:
-                continue
-            updates.append((partner_id, new_status_id or status_id, *values))
-        self._write(updates, changes, today)
-        stats = Counter({"clients": len(ids), "changed": len(changes)})
-        stats.update(f"status:{new}" for _partner, _old, new, _reason in changes)
-        return stats
+        return [self._decide_row(company, row, settings, statuses, role_of, today) for row in rows]
 
-    def _fact_values(self, decision, status_changes, stored_reason):
-        """The stored values of a decision, in the order of FACT_COLUMNS.
-
-        The reason explains the last automatic change of status: it is written
-        with a change and kept otherwise (a client sleeping since yesterday
-        keeps "180 days without an order >= 180 -> sleeping" and is not
-        rewritten every night).
-        """
+    def _decide_row(self, company, row, settings, statuses, role_of, today):
+        status_id = row["status_id"]
+        facts = ClientFacts(
+            order_dates=tuple(row["dates"] or ()),
+            first_delivery_date=row["first_delivery_date"],
+            terminated=bool(row["termination_date"]),
+            current_role=role_of.get(status_id),
+            status_is_automatic=not status_id or status_id in role_of,
+        )
+        stored = self._stored_values(row)
+        try:
+            decision = self._lifecycle_decide(facts, settings, today)
+        except UnusableDate as error:
+            return self._error_outcome(company, row, stored, error.value)
+        new_status_id = statuses.get(decision.role) if decision.role else None
+        if new_status_id == status_id:
+            new_status_id = None
         average = decision.avg_interval_days
-        return (
+        values = (
             decision.order_count,
             decision.last_order_date,
             round(average, 1) if average is not None else None,
             decision.next_order_date,
             decision.plannable,
-            self._reason_text(decision) if status_changes else stored_reason,
+            self._reason_text(decision) if new_status_id else row["lifecycle_reason"],
+            decision.review_date,
+            None,
+            None,
         )
+        return Outcome(row["id"], status_id, new_status_id, values, stored)
+
+    def _error_outcome(self, company, row, stored, bad_date):
+        """Keep the figures, flag the client with the order whose date the rules cannot use."""
+        order_id = self._order_with_day(company, row["id"], bad_date)
+        _logger.warning(
+            "Client lifecycle: client %s cannot be computed: order %s has date %s",
+            row["id"],
+            order_id,
+            bad_date,
+        )
+        values = (*stored[:6], None, order_id, bad_date)
+        return Outcome(row["id"], row["status_id"], None, values, stored, error=True)
+
+    @api.model
+    def _order_with_day(self, company, partner_id, day):
+        """The id of a counted order of the client dated ``day`` (None for a delivery date)."""
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT so.id FROM res_partner p, res_partner c, sale_order so
+                    WHERE p.id = %s AND %s AND %s = %s ORDER BY so.id LIMIT 1""",
+                partner_id,
+                self._counted_order_clause(),
+                self._order_day(company),
+                day,
+            )
+        )
+        return rows[0][0] if rows else None
 
     def _reason_text(self, decision):
         """The decision's reason in the user's language."""
@@ -314,17 +469,36 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         return self.env._(template) % decision.reason_params  # pylint: disable=translation-not-lazy
 
     def _stored_values(self, row):
-        """The stored values of a facts row, comparable with :meth:`_fact_values`."""
-        count, last, average, upcoming, plannable, reason = row[4:10]
-        average = float(average) if average is not None else None
-        return (count, last, average, upcoming, plannable, reason)
+        """The stored values of a facts row, comparable with an outcome's values."""
+        average = row["lifecycle_avg_interval_days"]
+        return (
+            row["lifecycle_order_count"],
+            row["lifecycle_last_order_date"],
+            float(average) if average is not None else None,
+            row["lifecycle_next_order_date"],
+            row["lifecycle_plannable"],
+            row["lifecycle_reason"],
+            row["lifecycle_review_date"],
+            row["lifecycle_error_order_id"],
+            row["lifecycle_error_date"],
+        )
 
     # ------------------------------------------------------------------ writing
-    def _write(self, updates, changes, today):
-        """One UPDATE for the batch, one INSERT for its history, then cache consistency."""
-        if not updates:
+    @api.model
+    def _written_fields(self):
+        return ["lifecycle_status_id", "lifecycle_status_date", *FACT_COLUMNS]
+
+    @api.model
+    def _write(self, company, outcomes, today):
+        """One UPDATE for the changed clients, one INSERT for their history, then the cache."""
+        if not outcomes:
             return
-        columns = list(zip(*updates, strict=True))
+        columns = list(
+            zip(
+                *((o.partner_id, o.new_status_id or o.status_id, *o.values) for o in outcomes),
+                strict=True,
+            )
+        )
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p
@@ -335,23 +509,54 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                           lifecycle_next_order_date = v.next_order_date,
                           lifecycle_plannable = v.plannable,
                           lifecycle_reason = v.reason,
+                          lifecycle_review_date = v.review_date,
+                          lifecycle_error_order_id = v.error_order_id,
+                          lifecycle_error_date = v.error_date,
                           lifecycle_status_date = CASE WHEN p.lifecycle_status_id
                               IS DISTINCT FROM v.status_id THEN %s ELSE p.lifecycle_status_date END,
                           write_date = now() AT TIME ZONE 'UTC',
                           write_uid = %s
                      FROM unnest(%s::int[], %s::int[], %s::int[], %s::date[], %s::numeric[],
-                                 %s::date[], %s::bool[], %s::varchar[])
-                          AS v(id, status_id, order_count, last_order_date,
-                               avg_interval, next_order_date, plannable, reason)
-                    WHERE p.id = v.id AND %s""",
+                                 %s::date[], %s::bool[], %s::varchar[], %s::date[], %s::int[],
+                                 %s::date[])
+                          AS v(id, status_id, order_count, last_order_date, avg_interval,
+                               next_order_date, plannable, reason, review_date,
+                               error_order_id, error_date)
+                    WHERE p.id = v.id""",
                 today,
                 self.env.uid,
                 *map(list, columns),
-                self._id_range(columns[0]),
             )
         )
-        self.env["partner.lifecycle.history"]._log_automatic_changes(changes)
-        partners = self.env["res.partner"].browse([update[0] for update in updates])
-        names = ["lifecycle_status_id", "lifecycle_status_date", *FACT_COLUMNS]
+        self.env["partner.lifecycle.history"]._log_automatic_changes(
+            [
+                (o.partner_id, o.status_id, o.new_status_id, o.values[5])
+                for o in outcomes
+                if o.new_status_id
+            ]
+        )
+        partners = self.env["res.partner"].browse(o.partner_id for o in outcomes)
+        names = self._written_fields()
         partners.invalidate_recordset(names)
         partners.modified(names)
+
+
+class Outcome:
+    """What the recalculation writes for one client, and what is stored now."""
+
+    __slots__ = ("error", "new_status_id", "partner_id", "status_id", "stored", "values")
+
+    def __init__(self, partner_id, status_id, new_status_id, values, stored, error=False):
+        self.partner_id = partner_id
+        self.status_id = status_id
+        #: The status to set, or None when the status stays.
+        self.new_status_id = new_status_id
+        #: The fact columns to write (FACT_COLUMNS order), and the stored ones.
+        self.values = values
+        self.stored = stored
+        self.error = error
+
+    @property
+    def writes(self):
+        """Whether the client's row must be written: a new status or other figures."""
+        return bool(self.new_status_id) or self.values != self.stored

@@ -1,8 +1,12 @@
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.base.models.res_partner import _tz_get
+
 from ..engine import roles
-from ..engine.settings import LifecycleSettings
+from ..engine.settings import LIMITS, LifecycleSettings
 
 #: Company field holding the status of each role.
 ROLE_FIELDS = {
@@ -30,10 +34,12 @@ class ResCompany(models.Model):
         "partner.lifecycle.status",
         string="Client Status at Creation",
         ondelete="restrict",
+        check_company=True,
         help="Status given to a client when it is created.",
     )
     lifecycle_status_on_first_order_id = fields.Many2one(
         "partner.lifecycle.status",
+        check_company=True,
         string="Client Status at First Order",
         ondelete="restrict",
         help="Status given at the client's first delivery (or first confirmed order).",
@@ -49,6 +55,7 @@ class ResCompany(models.Model):
     )
     lifecycle_status_permanent_id = fields.Many2one(
         "partner.lifecycle.status",
+        check_company=True,
         string="Permanent Client Status",
         ondelete="restrict",
     )
@@ -59,6 +66,7 @@ class ResCompany(models.Model):
     )
     lifecycle_status_sleeping_id = fields.Many2one(
         "partner.lifecycle.status",
+        check_company=True,
         string="Sleeping Client Status",
         ondelete="restrict",
     )
@@ -70,6 +78,7 @@ class ResCompany(models.Model):
     )
     lifecycle_status_former_id = fields.Many2one(
         "partner.lifecycle.status",
+        check_company=True,
         string="Client Status at Termination",
         ondelete="restrict",
     )
@@ -94,6 +103,14 @@ class ResCompany(models.Model):
         "planning (0 = off).",
     )
 
+    lifecycle_tz = fields.Selection(
+        _tz_get,
+        string="Time Zone of Order Dates",
+        help="The day of an order, of a delivery and of today are taken in this time zone "
+        "by every lifecycle rule (hooks and scheduled runs alike). Empty: the time zone "
+        "of the company's address, else UTC.",
+    )
+
     _sql_constraints = [
         (
             "lifecycle_numbers_positive",
@@ -107,18 +124,25 @@ class ResCompany(models.Model):
     @api.constrains(*NUMBER_FIELDS)
     def _check_lifecycle_numbers(self):
         for company in self:
-            for field_name in NUMBER_FIELDS:
+            for field_name, engine_name in NUMBER_FIELDS.items():
                 value = company[field_name]
-                low = 1 if field_name == "lifecycle_permanent_order_count" else 0
-                if value < low:
-                    raise ValidationError(
-                        self.env._(
-                            "%(setting)s must be at least %(low)s (company %(company)s).",
-                            setting=self._fields[field_name].get_description(self.env)["string"],
-                            low=low,
-                            company=company.name,
-                        )
+                low, high = LIMITS[engine_name]
+                if low <= value <= high:
+                    continue
+                raise ValidationError(
+                    self.env._(
+                        "%(setting)s must be between %(low)s and %(high)s (company %(company)s).",
+                        setting=self._lifecycle_field_label(field_name),
+                        low=low,
+                        high=high,
+                        company=company.name,
                     )
+                )
+
+    @api.constrains(*ROLE_FIELDS.values())
+    def _check_lifecycle_status_company(self):
+        """A company maps its roles to shared statuses or to statuses of its own."""
+        self._check_company(list(ROLE_FIELDS.values()))
 
     @api.constrains(*ROLE_FIELDS.values())
     def _check_lifecycle_statuses(self):
@@ -140,6 +164,20 @@ class ResCompany(models.Model):
 
     def _lifecycle_field_label(self, field_name):
         return self._fields[field_name].get_description(self.env)["string"]
+
+    def _lifecycle_timezone(self):
+        """The time zone of this company's order days: the setting, else its address's, else UTC."""
+        self.ensure_one()
+        return self.lifecycle_tz or self.partner_id.tz or "UTC"
+
+    def _lifecycle_today(self):
+        """Today in the company's time zone (the day every rule of this company counts from)."""
+        return self._lifecycle_date(fields.Datetime.now())
+
+    def _lifecycle_date(self, moment):
+        """The day of a UTC datetime in the company's time zone."""
+        zone = pytz.timezone(self._lifecycle_timezone())
+        return pytz.utc.localize(moment).astimezone(zone).date()
 
     def _lifecycle_settings(self):
         """The engine settings of this company; override to add a rule switch."""
@@ -169,9 +207,43 @@ class ResCompany(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        companies = super(ResCompany, self.with_context(lifecycle_no_status=True)).create(vals_list)
+        companies = super(
+            ResCompany, self.with_context(lifecycle_no_status=True, lifecycle_no_recalculation=True)
+        ).create(vals_list)
         companies._lifecycle_set_default_statuses()
-        return companies.with_context(lifecycle_no_status=False)
+        for company in companies.filtered(lambda c: not c.lifecycle_tz):
+            company.lifecycle_tz = company._lifecycle_timezone()
+        return companies.with_context(lifecycle_no_status=False, lifecycle_no_recalculation=False)
+
+    def write(self, vals):
+        rules = set(vals) & self._lifecycle_rule_fields()
+        before = {company: company._lifecycle_rule_values() for company in self} if rules else {}
+        result = super().write(vals)
+        changed = self.filtered(lambda c: before and before[c] != c._lifecycle_rule_values())
+        if changed and not self.env.context.get("lifecycle_no_recalculation"):
+            changed._lifecycle_queue_full_recalculation()
+        return result
+
+    @api.model
+    def _lifecycle_rule_fields(self):
+        """The settings whose change calls for a recalculation of every client."""
+        return {
+            *ROLE_FIELDS.values(),
+            *NUMBER_FIELDS,
+            "lifecycle_frequency_trim_extremes",
+            "lifecycle_first_order_trigger",
+            "lifecycle_tz",
+        }
+
+    def _lifecycle_rule_values(self):
+        self.ensure_one()
+        return {name: self[name] for name in self._lifecycle_rule_fields()}
+
+    def _lifecycle_queue_full_recalculation(self):
+        """Recalculate every client of these companies in the background, soon."""
+        jobs = self.env["partner.lifecycle.job"].sudo()
+        for company in self:
+            jobs._queue_recalculation(company, user=self.env.user)
 
     @api.model
     def _lifecycle_default_company(self):

@@ -40,3 +40,4 @@ class ResConfigSettings(models.TransientModel):
     lifecycle_planning_inactive_days = fields.Integer(
         related="company_id.lifecycle_planning_inactive_days", readonly=False
     )
+    lifecycle_tz = fields.Selection(related="company_id.lifecycle_tz", readonly=False)

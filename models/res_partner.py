@@ -1,8 +1,35 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
+
+from .partner_lifecycle_recalculation import REASONS
 
 #: Context key that keeps the "at creation" status off new partners (users, companies).
 NO_STATUS_KEY = "lifecycle_no_status"
+#: Context key of a partner merge: the survivor keeps its own lifecycle values.
+MERGE_KEY = "lifecycle_merge"
+
+#: Fields only the add-on's own code writes: the figures of the recalculation, the
+#: first delivery, and the termination (which goes through the manager's action).
+PROTECTED_FIELDS = frozenset(
+    {
+        "lifecycle_status_date",
+        "lifecycle_reason",
+        "lifecycle_order_count",
+        "lifecycle_last_order_date",
+        "lifecycle_avg_interval_days",
+        "lifecycle_next_order_date",
+        "lifecycle_plannable",
+        "lifecycle_review_date",
+        "lifecycle_first_delivery_date",
+        "lifecycle_termination_date",
+        "lifecycle_termination_reason",
+        "lifecycle_error_order_id",
+        "lifecycle_error_date",
+    }
+)
+
+#: Partner fields whose change moves orders between clients or changes their rules.
+CLIENT_DEFINING_FIELDS = frozenset({"parent_id", "is_company", "company_id"})
 
 
 class ResPartner(models.Model):
@@ -15,6 +42,7 @@ class ResPartner(models.Model):
         index=True,
         copy=False,
         ondelete="restrict",
+        check_company=True,
         group_expand="_read_group_lifecycle_status_id",
         help="Lifecycle status of the client (held by the commercial entity).",
     )
@@ -45,47 +73,192 @@ class ResPartner(models.Model):
         readonly=True,
         help="Unset for former clients and clients idle longer than the planning setting.",
     )
+    lifecycle_review_date = fields.Date(
+        string="Next Review",
+        copy=False,
+        readonly=True,
+        index=True,
+        help="The day the scheduled run looks at this client again: the first day on which "
+        "its status or figures can change without a new order or delivery.",
+    )
+    lifecycle_error_order_id = fields.Many2one(
+        "sale.order", string="Order Not Usable", copy=False, readonly=True, ondelete="set null"
+    )
+    lifecycle_error_date = fields.Date(string="Date Not Usable", copy=False, readonly=True)
+    lifecycle_error = fields.Char(
+        compute="_compute_lifecycle_error",
+        help="Why the client's status and figures could not be computed.",
+    )
     lifecycle_first_delivery_date = fields.Date(string="First Delivery", copy=False, readonly=True)
     lifecycle_termination_date = fields.Date(
-        string="Contract Terminated On", copy=False, tracking=True
+        string="Contract Terminated On", copy=False, tracking=True, readonly=True
     )
     lifecycle_termination_reason = fields.Text(
-        string="Termination Reason", copy=False, tracking=True
+        string="Termination Reason", copy=False, tracking=True, readonly=True
     )
     lifecycle_history_ids = fields.One2many(
         "partner.lifecycle.history", "partner_id", string="Status History", readonly=True
     )
 
+    @api.depends("lifecycle_error_order_id", "lifecycle_error_date")
+    def _compute_lifecycle_error(self):
+        for partner in self:
+            if not partner.lifecycle_error_date:
+                partner.lifecycle_error = False
+            elif partner.lifecycle_error_order_id:
+                partner.lifecycle_error = self.env._(
+                    "Cannot compute: order %(order)s has date %(date)s",
+                    order=partner.lifecycle_error_order_id.sudo().name,
+                    date=partner.lifecycle_error_date.isoformat(),
+                )
+            else:
+                partner.lifecycle_error = self.env._(
+                    "Cannot compute: a date %(date)s is not usable",
+                    date=partner.lifecycle_error_date.isoformat(),
+                )
+
     @api.model
     def _read_group_lifecycle_status_id(self, statuses, domain):
         return statuses.search([])
 
+    # ------------------------------------------------------------------ ORM
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            defaults = {
+                key[len("default_") :]: value
+                for key, value in self.env.context.items()
+                if key.startswith("default_lifecycle_")
+            }
+            for vals in vals_list:
+                self._lifecycle_check_protected({**defaults, **vals})
         partners = super().create(vals_list)
+        if any(vals.get("lifecycle_status_id") for vals in vals_list):
+            partners._check_company(["lifecycle_status_id"])
         if not self.env.context.get(NO_STATUS_KEY):
             partners._lifecycle_set_creation_status()
         return partners
 
     def write(self, vals):
+        if self.env.context.get(MERGE_KEY):
+            vals = {key: value for key, value in vals.items() if not key.startswith("lifecycle_")}
+        if not self.env.su:
+            self._lifecycle_check_protected(vals)
+        moving = self._lifecycle_clients_before(vals)
         if "lifecycle_status_id" not in vals:
-            return super().write(vals)
-        status = self.env["partner.lifecycle.status"].browse(vals["lifecycle_status_id"])
-        changed = self.filtered(lambda partner: partner.lifecycle_status_id != status)
-        history = [(partner, partner.lifecycle_status_id) for partner in changed]
-        result = super().write(vals)
-        if changed and "lifecycle_status_date" not in vals:
-            changed.write({"lifecycle_status_date": fields.Date.context_today(self)})
-        self.env["partner.lifecycle.history"]._log_manual_changes(history, status)
-        changed._lifecycle_reinstate(status)
+            result = super().write(vals)
+        else:
+            status = self.env["partner.lifecycle.status"].browse(vals["lifecycle_status_id"])
+            others = {key: value for key, value in vals.items() if key != "lifecycle_status_id"}
+            result = super().write(others) if others else True
+            self.check_access("write")
+            self._lifecycle_set_status(status, origin="manual")
+        if moving is not None:
+            (moving | self.commercial_partner_id)._lifecycle_refresh()
         return result
+
+    def _lifecycle_write_system(self, vals):
+        """Write lifecycle values as the add-on's own code (protected fields included)."""
+        return super(ResPartner, self.sudo()).write(vals)
+
+    def _lifecycle_check_protected(self, vals):
+        """Refuse a person's write of the figures and of the termination fields."""
+        forbidden = sorted(PROTECTED_FIELDS & set(vals))
+        if forbidden:
+            labels = ", ".join(
+                self._fields[name].get_description(self.env)["string"] for name in forbidden
+            )
+            raise UserError(
+                self.env._(
+                    "These client lifecycle fields are computed from orders and deliveries, or "
+                    "set by the contract termination, and cannot be written by hand: %(fields)s.",
+                    fields=labels,
+                )
+            )
+
+    def _lifecycle_clients_before(self, vals):
+        """The clients these partners count for, before a write that moves their orders."""
+        if not CLIENT_DEFINING_FIELDS & set(vals):
+            return None
+        return self.sudo().commercial_partner_id
+
+    # ------------------------------------------------------------------ status
+    def _lifecycle_set_status(self, status, origin, reason=False):
+        """Give these clients ``status`` by a person's action, recorded in the history.
+
+        ``origin`` names the path (``manual`` for the card and the wizard,
+        ``planning``, ``termination``); the caller has checked the rights.
+        """
+        clients = self.commercial_partner_id
+        changed = clients.filtered(lambda partner: partner.lifecycle_status_id != status)
+        if not changed:
+            return
+        history = [(partner, partner.lifecycle_status_id) for partner in changed]
+        today_by_company = {}
+        for partner in changed:
+            company = partner._lifecycle_company()
+            today = today_by_company.setdefault(company, company._lifecycle_today())
+            super(ResPartner, partner).write(
+                {"lifecycle_status_id": status.id, "lifecycle_status_date": today}
+            )
+        changed._check_company(["lifecycle_status_id"])
+        self.env["partner.lifecycle.history"]._log_changes(history, status, origin, reason)
+        changed._lifecycle_reinstate(status)
+
+    def _lifecycle_terminate(self, date, reason=False):
+        """Record the termination of these clients' contracts and make them former.
+
+        The caller has checked the rights; the chatter author is the user.
+        """
+        for partner in self:
+            former = partner._lifecycle_company().lifecycle_status_former_id
+            old = partner.lifecycle_status_id
+            values = {
+                "lifecycle_termination_date": date,
+                "lifecycle_termination_reason": reason or False,
+                "lifecycle_plannable": False,
+                "lifecycle_review_date": False,
+            }
+            if former and old != former:
+                values["lifecycle_status_id"] = former.id
+                values["lifecycle_status_date"] = partner._lifecycle_company()._lifecycle_today()
+                reason_text = REASONS["terminated"]
+                values["lifecycle_reason"] = self.env._(reason_text)  # pylint: disable=translation-not-lazy
+            partner._lifecycle_write_system(values)
+            if "lifecycle_status_id" in values:
+                self.env["partner.lifecycle.history"]._log_changes(
+                    [(partner, old)], former, "termination", reason
+                )
+            partner.sudo().message_post(
+                body=self.env._(
+                    "Contract terminated on %(date)s. %(reason)s",
+                    date=fields.Date.to_string(date),
+                    reason=reason or "",
+                ),
+                author_id=self.env.user.partner_id.id,
+            )
 
     def _lifecycle_reinstate(self, status):
         """A person moving a terminated client out of "former" reinstates its contract."""
         for partner in self.filtered("lifecycle_termination_date"):
             former = partner._lifecycle_company().lifecycle_status_former_id
             if status != former:
-                partner.lifecycle_termination_date = False
+                partner._lifecycle_write_system(
+                    {"lifecycle_termination_date": False, "lifecycle_termination_reason": False}
+                )
+
+    def _lifecycle_change_by_person(self, status, reason=False, origin="manual"):
+        """A person's change of status (card, wizard, planning, a background job).
+
+        Salesmen may change the status of the clients they can read, to a status
+        they can read; they need no write access on partners.
+        """
+        if not (self.env.su or self.env.user.has_group("sales_team.group_sale_salesman")):
+            raise AccessError(self.env._("Only salespeople can change a client's status."))
+        clients = self.commercial_partner_id
+        clients.check_access("read")
+        status.check_access("read")
+        clients.sudo()._lifecycle_set_status(status, origin, reason)
 
     def _lifecycle_company(self):
         """The company whose settings rule this client: its own, else the main company."""
@@ -97,29 +270,48 @@ class ResPartner(models.Model):
         for partner in self.filtered(
             lambda p: p.commercial_partner_id == p and not p.lifecycle_status_id
         ):
-            status = partner._lifecycle_company().lifecycle_status_on_create_id
+            company = partner._lifecycle_company()
+            status = company.lifecycle_status_on_create_id
             if status:
-                partner.sudo().with_context(
-                    tracking_disable=True, lifecycle_origin="automatic"
-                ).write({"lifecycle_status_id": status.id})
+                partner.with_context(tracking_disable=True)._lifecycle_write_system(
+                    {
+                        "lifecycle_status_id": status.id,
+                        "lifecycle_status_date": company._lifecycle_today(),
+                    }
+                )
+                self.env["partner.lifecycle.history"]._log_changes(
+                    [(partner, status.browse())], status, "automatic"
+                )
 
     def _lifecycle_refresh(self):
-        """Recompute the facts and the status of these clients now (hooks call this)."""
-        commercial = self.commercial_partner_id
-        if commercial:
-            self.env["partner.lifecycle.recalculation"]._recalculate_partners(commercial)
+        """Recompute the facts and the status of these partners' clients now (hooks call this)."""
+        clients = self.sudo().commercial_partner_id.exists()
+        if clients:
+            self.env["partner.lifecycle.recalculation"].sudo()._recalculate_partners(clients)
+
+    # ------------------------------------------------------------------ actions
+    def _lifecycle_check_manager(self, message):
+        """Refuse unless the user is a sales manager who can read these partners."""
+        if not (self.env.su or self.env.user.has_group("sales_team.group_sale_manager")):
+            raise AccessError(message)
+        self.check_access("read")
 
     def action_lifecycle_terminate(self, date=None, reason=None):
         """Terminate the clients' contracts: former status, date and reason on the card."""
-        if not (self.env.su or self.env.user.has_group("sales_team.group_sale_manager")):
-            raise AccessError(self.env._("Only sales managers can terminate a client's contract."))
-        self.env["partner.lifecycle.recalculation"]._terminate(
-            self.commercial_partner_id, date or fields.Date.context_today(self), reason
+        self._lifecycle_check_manager(
+            self.env._("Only sales managers can terminate a client's contract.")
         )
+        clients = self.commercial_partner_id
+        clients.check_access("read")
+        clients._lifecycle_terminate(date or fields.Date.context_today(self), reason)
         return True
 
     def action_lifecycle_recalculate(self):
-        """Recompute order frequency and statuses of these clients."""
-        return self.env["partner.lifecycle.recalculation"]._recalculate_partners(
+        """Recompute order frequency and statuses of these clients (sales managers)."""
+        self._lifecycle_check_manager(
+            self.env._("Only sales managers can recalculate client statuses.")
+        )
+        self.env["partner.lifecycle.recalculation"].sudo()._recalculate_partners(
             self.commercial_partner_id
         )
+        return True

@@ -1,4 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import FIRST_USABLE_DATE, LAST_USABLE_DATE, is_usable_date
+
+#: Order fields whose change can change the figures of the clients it counts for.
+COUNTED_FIELDS = frozenset({"state", "partner_id", "date_order", "company_id"})
 
 
 class SaleOrder(models.Model):
@@ -9,7 +15,42 @@ class SaleOrder(models.Model):
         string="Client Status",
     )
 
-    def _action_confirm(self):
-        result = super()._action_confirm()
-        self.partner_id.sudo()._lifecycle_refresh()
+    @api.constrains("date_order")
+    def _check_lifecycle_date_order(self):
+        """An order date the lifecycle rules cannot use is refused when it is entered."""
+        for order in self:
+            if order.date_order and not is_usable_date(order.date_order.date()):
+                raise ValidationError(
+                    self.env._(
+                        "The order date %(date)s of %(order)s is not plausible: it must lie "
+                        "between %(first)s and %(last)s.",
+                        date=order.date_order.date().isoformat(),
+                        order=order.name,
+                        first=FIRST_USABLE_DATE.isoformat(),
+                        last=LAST_USABLE_DATE.isoformat(),
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._lifecycle_counted().partner_id._lifecycle_refresh()
+        return orders
+
+    def write(self, vals):
+        if not COUNTED_FIELDS & set(vals):
+            return super().write(vals)
+        before = self._lifecycle_counted().partner_id
+        result = super().write(vals)
+        (before | self._lifecycle_counted().partner_id)._lifecycle_refresh()
         return result
+
+    def unlink(self):
+        clients = self._lifecycle_counted().partner_id.commercial_partner_id
+        result = super().unlink()
+        clients._lifecycle_refresh()
+        return result
+
+    def _lifecycle_counted(self):
+        """The orders that count for their client's lifecycle (confirmed ones)."""
+        return self.filtered(lambda order: order.state == "sale")

@@ -22,13 +22,16 @@ class StockPicking(models.Model):
         )
 
     def _lifecycle_deliveries_done(self):
-        """Record the first delivery date of the clients and refresh their status."""
+        """Record the first delivery date of the clients (in their company's time zone) and
+        refresh them. A return (goods back from a client) does not undo a delivery."""
         clients = self.env["res.partner"]
         for picking in self.filtered(lambda p: p._lifecycle_is_client_delivery()):
             client = picking.partner_id.commercial_partner_id.sudo()
-            if not client.lifecycle_first_delivery_date:
-                client.lifecycle_first_delivery_date = fields.Date.context_today(
-                    self, picking.date_done
-                )
+            day = client._lifecycle_company()._lifecycle_date(picking.date_done)
+            if (
+                not client.lifecycle_first_delivery_date
+                or day < client.lifecycle_first_delivery_date
+            ):
+                client._lifecycle_write_system({"lifecycle_first_delivery_date": day})
                 clients |= client
         clients._lifecycle_refresh()

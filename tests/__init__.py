@@ -1,5 +1,6 @@
 from . import test_transitions
 from . import test_recalculation
+from . import test_events
 from . import test_status_directory
 from . import test_settings
 from . import test_manual_change

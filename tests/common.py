@@ -1,7 +1,12 @@
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+
+from ..models.partner_lifecycle_recalculation import FACT_COLUMNS
+
+#: What a recalculation stores for a client, compared before and after.
+STORED = ("lifecycle_status_id", "lifecycle_status_date", *FACT_COLUMNS)
 
 
 class LifecycleCommon(TransactionCase):
@@ -31,6 +36,7 @@ class LifecycleCommon(TransactionCase):
                 "lifecycle_frequency_max_gap_days": 0,
                 "lifecycle_frequency_trim_extremes": False,
                 "lifecycle_planning_inactive_days": 0,
+                "lifecycle_tz": "UTC",
             }
         )
         cls.product = cls.env["product.product"].create(
@@ -86,3 +92,43 @@ class LifecycleCommon(TransactionCase):
             move.picked = True
         picking.with_context(skip_backorder=qty is None, cancel_backorder=False)._action_done()
         return picking
+
+    @classmethod
+    def _aged_client(cls, name, days_ago, company=None, today=None):
+        """A client with one confirmed order per entry of ``days_ago`` (the first delivered),
+        last recalculated on the day of its last order, as if time had passed since."""
+        today = today or date.today()
+        client = cls._client(name, company_id=(company or cls.env["res.company"]).id)
+        for index, days in enumerate(days_ago):
+            order = cls._order(client, day=today - timedelta(days=days))
+            if not index:
+                cls._deliver(order)
+        last_day = today - timedelta(days=min(days_ago))
+        cls.env["partner.lifecycle.recalculation"]._recalculate_partners(client, today=last_day)
+        return client
+
+    def _stored(self, partners):
+        """The stored lifecycle values of ``partners``, by id."""
+        partners.invalidate_recordset(list(STORED))
+        return {
+            row["id"]: {name: row[name] for name in STORED}
+            for row in partners.with_context(active_test=False).read(list(STORED))
+        }
+
+    def _assert_as_full_recalculation(self, company=None, today=None):
+        """The stored values equal what a full recalculation from scratch computes."""
+        company = company or self.company
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        clients = self.env["res.partner"].browse(recalculation._client_ids(company))
+        before = self._stored(clients)
+        stats = recalculation._recalculate_company(company, today=today)
+        after = self._stored(clients)
+        differences = [
+            f"{self.env['res.partner'].browse(pid).display_name}: {name} "
+            f"stored {values[name]!r}, recalculated {after[pid][name]!r}"
+            for pid, values in before.items()
+            for name in STORED
+            if values[name] != after[pid][name]
+        ]
+        self.assertEqual(differences, [], "stored values differ from a full recalculation")
+        self.assertEqual(stats["changed"], 0)

@@ -19,19 +19,38 @@ class TestManualChange(LifecycleCommon):
             [("partner_id", "=", partner.id)], limit=1
         )
 
+    def _card_change(self, partner, status, user, reason=None):
+        """The "Change Status" button of the client card, then the wizard it opens."""
+        card = partner.with_user(user).with_context(tracking_disable=False)
+        with Form(card) as form:
+            self.assertEqual(form._get_modifier("lifecycle_commercial_status_id", "readonly"), True)
+        action = self.env.ref("partner_lifecycle.partner_lifecycle_status_change_action")
+        view = self.env.ref("partner_lifecycle.view_partner_form")
+        self.assertIn(f'name="{action.id}"', view.arch)
+        wizard = Form(
+            self.env(user=user)[action.res_model].with_context(
+                active_model="res.partner",
+                active_ids=partner.commercial_partner_id.ids,
+                tracking_disable=False,
+            )
+        )
+        wizard.status_id = status
+        if reason:
+            wizard.reason = reason
+        return wizard.save().action_apply()
+
     def test_salesman_changes_status_on_card(self):
-        """A sales user changes the status on the client form; history and chatter record it."""
+        """A salesman changes the status from the card; history and chatter record it once."""
         client = self._client("Aqua Office")
         self.env.cr.precommit.run()  # as after the commit that created the client
-        card = client.with_user(self.salesman).with_context(tracking_disable=False)
-        with Form(card) as form:
-            form.lifecycle_commercial_status_id = self.status_permanent
+        self._card_change(client, self.status_permanent, self.salesman, "Agreed by phone")
         self.env.cr.precommit.run()
         self.assertEqual(client.lifecycle_status_id, self.status_permanent)
         last = self._last_history(client)
         self.assertEqual(last.old_status_id, self.status_new)
         self.assertEqual(last.new_status_id, self.status_permanent)
         self.assertEqual(last.origin, "manual")
+        self.assertEqual(last.reason, "Agreed by phone")
         self.assertEqual(last.user_id, self.salesman)
         tracked = self.env["mail.tracking.value"].search(
             [
@@ -42,14 +61,14 @@ class TestManualChange(LifecycleCommon):
         )
         self.assertEqual(len(tracked), 1)
         self.assertEqual(tracked.new_value_integer, self.status_permanent.id)
+        self.assertEqual(tracked.mail_message_id.author_id, self.salesman.partner_id)
 
     def test_contact_person_card_changes_company_status(self):
-        """Changing the status on a contact person's card changes its company's status."""
+        """Changing the status from a contact person's card changes its company's status."""
         company = self._client("Office Ltd", is_company=True)
         person = self._client("Ivan", parent_id=company.id)
-        with Form(person.with_user(self.salesman)) as form:
-            self.assertEqual(form.lifecycle_commercial_status_id, self.status_new)
-            form.lifecycle_commercial_status_id = self.status_sleeping
+        self.assertEqual(person.lifecycle_commercial_status_id, self.status_new)
+        self._card_change(person, self.status_sleeping, self.salesman)
         self.assertEqual(company.lifecycle_status_id, self.status_sleeping)
         self.assertEqual(person.lifecycle_status_id.id, False)
         self.assertEqual(person.lifecycle_commercial_status_id, self.status_sleeping)
@@ -74,7 +93,7 @@ class TestManualChange(LifecycleCommon):
         """Clients that already have the status keep their history and status date."""
         moved, kept = self._client("Moved"), self._client("Kept")
         kept.lifecycle_status_id = self.status_sleeping
-        kept.lifecycle_status_date = "2020-01-01"
+        kept._lifecycle_write_system({"lifecycle_status_date": "2020-01-01"})
         history = kept.lifecycle_history_ids
         form = Form(self._wizard(moved | kept))
         form.status_id = self.status_sleeping

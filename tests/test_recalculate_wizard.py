@@ -1,6 +1,4 @@
-from datetime import date, datetime, time, timedelta
-
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import LifecycleCommon
@@ -13,25 +11,15 @@ class TestRecalculateWizard(LifecycleCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        long_ago = date.today() - timedelta(days=200)
         # Working client whose only order is 200 days old: sleeping at recalculation.
-        cls.idle = cls._client("Idle")
-        cls._age(cls._deliver(cls._order(cls.idle)), long_ago)
+        cls.idle = cls._aged_client("Idle", [200])
         # Working client with two orders: permanent once N drops to 2.
-        cls.regular = cls._client("Regular")
-        cls._deliver(cls._order(cls.regular))
-        cls._order(cls.regular)
+        cls.regular = cls._aged_client("Regular", [1, 0])
         # New client without orders: nothing to change.
         cls.fresh = cls._client("Fresh")
         # Idle client left out of the selection.
-        cls.other = cls._client("Not selected")
-        cls._age(cls._deliver(cls._order(cls.other)), long_ago)
+        cls.other = cls._aged_client("Not selected", [200])
         cls.company.lifecycle_permanent_order_count = 2
-
-    @classmethod
-    def _age(cls, picking, day):
-        """Move a delivered order back in time without refreshing its client."""
-        picking.sale_id.date_order = datetime.combine(day, time(12, 0))
 
     def _wizard_form(self, partners=None):
         """The wizard as the Actions menu of the contacts list opens it."""
@@ -50,7 +38,9 @@ class TestRecalculateWizard(LifecycleCommon):
         self.assertEqual(wizard.state, "done")
         self.assertEqual(wizard.client_count, 3)
         self.assertEqual(wizard.changed_count, 2)
-        self.assertEqual(wizard.result, "Permanent: 1\nSleeping: 1")
+        self.assertEqual(
+            wizard.result, "Clients checked: 3, changed: 2.\nPermanent: 1\nSleeping: 1"
+        )
         self.assertEqual(self.idle.lifecycle_status_id, self.status_sleeping)
         self.assertEqual(self.regular.lifecycle_status_id, self.status_permanent)
         self.assertEqual(self.fresh.lifecycle_status_id, self.status_new)
@@ -61,7 +51,7 @@ class TestRecalculateWizard(LifecycleCommon):
         self.status_sleeping.name = "Dormant"
         wizard = self._wizard_form(self.idle).save()
         wizard.action_recalculate()
-        self.assertEqual(wizard.result, "Dormant: 1")
+        self.assertEqual(wizard.result, "Clients checked: 1, changed: 1.\nDormant: 1")
 
     def test_nothing_changed(self):
         """A second run reports that no client changed status."""
@@ -69,18 +59,42 @@ class TestRecalculateWizard(LifecycleCommon):
         wizard = self._wizard_form(self.idle).save()
         wizard.action_recalculate()
         self.assertEqual((wizard.client_count, wizard.changed_count), (1, 0))
-        self.assertEqual(wizard.result, "No client changed status.")
+        self.assertEqual(wizard.result, "Clients checked: 1, changed: 0.")
 
     def test_all_clients_of_company(self):
-        """Without a selection the wizard runs on every client of the current company."""
+        """Without a selection the wizard queues every client of the company in the background."""
         form = self._wizard_form()
         self.assertEqual(form.scope, "company")
         wizard = form.save()
-        wizard.action_recalculate()
+        action = wizard.action_recalculate()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(self.other.lifecycle_status_id, self.status_working)
+        job = self.env["partner.lifecycle.job"].search(
+            [("user_id", "=", self.sales_manager.id), ("all_clients", "=", True)]
+        )
+        self.assertEqual(len(job), 1)
+        job._run()
+        self.assertEqual(job.state, "done")
         self.assertEqual(self.other.lifecycle_status_id, self.status_sleeping)
         self.assertEqual(self.idle.lifecycle_status_id, self.status_sleeping)
-        self.assertGreaterEqual(wizard.client_count, 4)
-        self.assertGreaterEqual(wizard.changed_count, 3)
+        self.assertGreaterEqual(job.counts["clients"], 4)
+        self.assertGreaterEqual(job.counts["changed"], 3)
+
+    def test_other_company_refused(self):
+        """A manager of company A cannot recalculate the clients of company B."""
+        other = self.env["res.company"].create({"name": "Other Water"})
+        wizard = self.env(user=self.sales_manager)["partner.lifecycle.recalculate"].create(
+            {"scope": "company"}
+        )
+        wizard.sudo().company_id = other
+        with self.assertRaises(AccessError):
+            wizard.action_recalculate()
+        self.assertEqual(
+            self.env["partner.lifecycle.job"].search_count(
+                [("company_id", "=", other.id), ("kind", "=", "recalculate")]
+            ),
+            0,
+        )
 
     def test_selected_non_client_left_alone(self):
         """A selected partner that is no client (no status, never a customer) gets no status."""

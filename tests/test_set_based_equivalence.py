@@ -10,7 +10,7 @@ from ..models.partner_lifecycle_recalculation import FACT_COLUMNS
 from .common import LifecycleCommon
 
 TODAY = date(2025, 6, 30)
-#: A time zone far from UTC, so that reading order days in the user's zone matters.
+#: A time zone far from UTC, so that reading order days in the company's zone matters.
 TIME_ZONE = "Asia/Vladivostok"
 
 #: Company settings tried one after the other; statuses carry over between them.
@@ -47,8 +47,7 @@ class TestSetBasedEquivalence(LifecycleCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.user.tz = TIME_ZONE
-        cls.env = cls.env(context=dict(cls.env.context, tz=TIME_ZONE))
+        cls.company.lifecycle_tz = TIME_ZONE
         cls.recalculation = cls.env["partner.lifecycle.recalculation"]
         summary = generate.generate(
             cls.env, clients=300, seed=7, years=2, today=TODAY, company=cls.company, details=True

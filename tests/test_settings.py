@@ -78,7 +78,7 @@ class TestSettings(LifecycleCommon):
         form.lifecycle_permanent_order_count = 0
         with self.assertRaises(ValidationError) as caught:
             form.save().execute()
-        self.assertIn("Permanent After N Orders must be at least 1", str(caught.exception))
+        self.assertIn("Permanent After N Orders must be between 1 and", str(caught.exception))
         self.assertEqual(self.company.lifecycle_permanent_order_count, 3)
 
     def test_same_status_on_two_roles_refused(self):

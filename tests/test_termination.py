@@ -106,7 +106,7 @@ class TestTermination(LifecycleCommon):
         """A person moving a former client to another status clears the termination date."""
         client = self._client("Aqua Office")
         client.with_user(self.sales_manager).action_lifecycle_terminate()
-        client.with_user(self.salesman).lifecycle_status_id = self.status_working
+        client.with_user(self.salesman)._lifecycle_change_by_person(self.status_working)
         self.assertEqual(client.lifecycle_termination_date, False)
         self._deliver(self._order(client))
         self._order(client)

@@ -50,15 +50,15 @@ class TestTranslation(TransactionCase):
 
     def test_wizard_messages_in_russian(self):
         """The recalculation wizard's summary: Russian text and Russian status names."""
-        wizard = self.env_ru["partner.lifecycle.recalculate"]
+        jobs = self.env_ru["partner.lifecycle.job"]
         sleeping = self.env.ref("partner_lifecycle.status_sleeping")
         self.assertEqual(
-            wizard._format_changes(Counter({"clients": 5})),
-            "Ни у одного клиента статус не изменился.",
+            jobs._format_counts(Counter({"clients": 5})),
+            "Проверено клиентов: 5, изменено: 0.",
         )
         self.assertEqual(
-            wizard._format_changes(Counter({"clients": 5, f"status:{sleeping.id}": 2})),
-            "Спящий: 2",
+            jobs._format_counts(Counter({"clients": 5, "changed": 2, f"status:{sleeping.id}": 2})),
+            "Проверено клиентов: 5, изменено: 2.\nСпящий: 2",
         )
 
     def test_po_file_consistent(self):

@@ -266,19 +266,20 @@ def test_trim_extremes(intervals, kept):
 )
 def test_order_frequency(orders, settings, intervals, average):
     """The average is the mean of the intervals left by window, gap and trimming; none -> None."""
-    assert order_frequency(orders, settings, TODAY) == Frequency(intervals, average)
+    result = order_frequency(orders, settings, TODAY)
+    assert (result.intervals, result.average) == (intervals, average)
 
 
 def test_order_frequency_over_leap_day():
     """Orders on 28 Feb, 29 Feb and 1 Mar 2024 are one day apart each."""
     orders = (date(2024, 2, 28), date(2024, 2, 29), date(2024, 3, 1))
     result = order_frequency(orders, LifecycleSettings(), date(2024, 3, 1))
-    assert result == Frequency((1, 1), 1.0)
+    assert result == Frequency((1, 1), 1.0, orders)
 
 
 def test_frequency_default_is_empty():
     """A Frequency with no argument has no interval and no average."""
-    assert Frequency() == Frequency((), None)
+    assert Frequency() == Frequency((), None, ())
 
 
 # --- next order date: last order + average, rounded half up ------------------

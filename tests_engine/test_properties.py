@@ -208,3 +208,36 @@ def test_former_and_terminated_clients_are_never_plannable(facts, config, today)
     decision = decide(facts, config, today)
     if facts.terminated or facts.current_role == FORMER:
         assert decision.plannable is False
+
+
+def _outcome(decision):
+    """What a decision writes: role, figures, planning flag and the reason's rule."""
+    return (
+        decision.role,
+        decision.order_count,
+        decision.last_order_date,
+        decision.avg_interval_days,
+        decision.next_order_date,
+        decision.plannable,
+        decision.reason_code,
+    )
+
+
+@PROPERTY
+@given(facts=FACTS, config=SETTINGS, today=TODAYS)
+def test_no_decision_changes_before_the_review_date(facts, config, today):
+    """Every day from today until the day before the review date gives the same decision."""
+    first = decide(facts, config, today)
+    horizon = 900 if first.review_date is None else (first.review_date - today).days
+    assert horizon >= 1
+    for offset in range(1, min(horizon, 900)):
+        later = decide(facts, config, today + timedelta(days=offset))
+        assert _outcome(later) == _outcome(first), offset
+
+
+@PROPERTY
+@given(facts=FACTS, config=SETTINGS, today=TODAYS)
+def test_review_date_is_after_today(facts, config, today):
+    """A review date, when there is one, is a day after the decision's day."""
+    review = decide(facts, config, today).review_date
+    assert review is None or review > today

@@ -5,7 +5,9 @@ from datetime import date, timedelta
 import pytest
 
 from partner_lifecycle.engine import (
+    FIRST_USABLE_DATE,
     FORMER,
+    LAST_USABLE_DATE,
     NEW,
     PERMANENT,
     REASON_TEXTS,
@@ -16,9 +18,12 @@ from partner_lifecycle.engine import (
     ClientFacts,
     Decision,
     LifecycleSettings,
+    UnusableDate,
     decide,
     is_plannable,
+    is_usable_date,
 )
+from partner_lifecycle.engine.settings import MAX_DAYS
 
 TODAY = date(2024, 6, 30)
 DEFAULT = LifecycleSettings()
@@ -433,6 +438,7 @@ def test_decision_carries_the_frequency_facts():
         plannable=True,
         reason_code="permanent",
         reason_params={"count": 5, "limit": 3},
+        review_date=ago(5) + timedelta(days=180),
     )
 
 
@@ -526,3 +532,140 @@ def test_plannable(limit, facts, expected):
 def test_every_role_is_known():
     """The lifecycle has exactly the five roles, in order."""
     assert ROLES == (NEW, WORKING, PERMANENT, SLEEPING, FORMER)
+
+
+# --- the review date: when the decision can next change without an event -----------
+
+
+@pytest.mark.parametrize(
+    ("facts", "settings", "expected"),
+    [
+        pytest.param(client(10), DEFAULT, ago(10 - 180), id="sleeping-at-last-plus-D"),
+        pytest.param(client(179), DEFAULT, ago(-1), id="D-1-days-idle-review-tomorrow"),
+        pytest.param(client(180, role=SLEEPING), DEFAULT, None, id="already-sleeping-no-review"),
+        pytest.param(client(10), LifecycleSettings(sleeping_days=0), None, id="D=0-no-review"),
+        pytest.param(client(), DEFAULT, None, id="no-order-no-review"),
+        pytest.param(client(10, role=FORMER), DEFAULT, None, id="former-no-review"),
+        pytest.param(client(10, terminated=True), DEFAULT, None, id="terminated-no-review"),
+        pytest.param(client(10, automatic=False), DEFAULT, None, id="manual-no-sleeping-review"),
+        pytest.param(
+            client(10, automatic=False),
+            LifecycleSettings(planning_inactive_days=30),
+            ago(10 - 30),
+            id="manual-planning-review-at-last-plus-X",
+        ),
+        pytest.param(
+            client(10),
+            LifecycleSettings(planning_inactive_days=30),
+            ago(10 - 30),
+            id="X-before-D",
+        ),
+        pytest.param(
+            client(29, automatic=False),
+            LifecycleSettings(planning_inactive_days=30),
+            ago(-1),
+            id="X-1-days-idle-review-tomorrow",
+        ),
+        pytest.param(
+            client(40, role=SLEEPING),
+            LifecycleSettings(sleeping_days=30, planning_inactive_days=60),
+            ago(40 - 60),
+            id="sleeping-then-planning",
+        ),
+        pytest.param(
+            client(10, role=FORMER),
+            LifecycleSettings(planning_inactive_days=30),
+            None,
+            id="former-no-planning-review",
+        ),
+        pytest.param(
+            client(50, 40, 10),
+            LifecycleSettings(frequency_window_days=60),
+            ago(50 - 61),
+            id="oldest-window-day-leaves-at-d-plus-P-plus-1",
+        ),
+        pytest.param(
+            client(60, 10),
+            LifecycleSettings(frequency_window_days=60),
+            ago(-1),
+            id="window-edge-leaves-tomorrow",
+        ),
+        pytest.param(
+            client(61, 10),
+            LifecycleSettings(frequency_window_days=60, sleeping_days=0),
+            ago(10 - 61),
+            id="outside-window-ignored",
+        ),
+        pytest.param(
+            client(-5),
+            DEFAULT,
+            ago(-5 - 180),
+            id="future-order-review-after-it",
+        ),
+    ],
+)
+def test_review_date(facts, settings, expected):
+    """The review date is the earliest of last + D, last + X and the window's oldest day leaving."""
+    assert decide(facts, settings, TODAY).review_date == expected
+
+
+def test_decision_changes_on_the_review_date():
+    """On the review date of a working client, the sleeping rule applies."""
+    facts = client(10)
+    decision = decide(facts, DEFAULT, TODAY)
+    assert decide(facts, DEFAULT, decision.review_date).role == SLEEPING
+    assert decide(facts, DEFAULT, decision.review_date - timedelta(days=1)).role is None
+
+
+# --- dates the rules cannot use --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param(date(9999, 12, 30), id="year-9999"),
+        pytest.param(date(9000, 1, 1), id="year-9000"),
+        pytest.param(date(1899, 12, 31), id="before-1900"),
+        pytest.param(date(1, 1, 1), id="year-1"),
+    ],
+)
+def test_unusable_order_date_is_reported(bad):
+    """An order date outside 1900-01-01 .. 8999-12-31 raises UnusableDate naming it."""
+    facts = ClientFacts(order_dates=(ago(10), bad), current_role=WORKING)
+    with pytest.raises(UnusableDate) as error:
+        decide(facts, DEFAULT, TODAY)
+    assert error.value.value == bad
+    assert bad.isoformat() in str(error.value)
+
+
+def test_unusable_delivery_date_is_reported():
+    """A first delivery date outside the usable range raises UnusableDate too."""
+    facts = ClientFacts(order_dates=(ago(10),), first_delivery_date=date(9999, 1, 1))
+    with pytest.raises(UnusableDate):
+        decide(facts, DEFAULT, TODAY)
+
+
+@pytest.mark.parametrize(
+    "good",
+    [
+        pytest.param(FIRST_USABLE_DATE, id="first-usable"),
+        pytest.param(LAST_USABLE_DATE, id="last-usable"),
+    ],
+)
+def test_usable_range_edges_are_accepted(good):
+    """The first and the last usable dates are decided normally, with the largest settings."""
+    settings = LifecycleSettings(
+        sleeping_days=MAX_DAYS, frequency_window_days=MAX_DAYS, planning_inactive_days=MAX_DAYS
+    )
+    facts = ClientFacts(order_dates=(good, good), current_role=WORKING)
+    decision = decide(facts, settings, TODAY)
+    assert decision.last_order_date == good
+    assert is_usable_date(good)
+
+
+def test_next_order_beyond_the_calendar_is_none():
+    """Orders thousands of years apart give no expected next order rather than an error."""
+    facts = ClientFacts(order_dates=(FIRST_USABLE_DATE, LAST_USABLE_DATE), current_role=WORKING)
+    decision = decide(facts, DEFAULT, TODAY)
+    assert decision.next_order_date is None
+    assert decision.avg_interval_days > 0

@@ -5,6 +5,7 @@ import dataclasses
 import pytest
 
 from partner_lifecycle.engine import TRIGGER_DELIVERY, TRIGGER_ORDER, LifecycleSettings
+from partner_lifecycle.engine.settings import MAX_DAYS, MAX_ORDER_COUNT
 
 DAY_SETTINGS = (
     "sleeping_days",
@@ -113,3 +114,17 @@ def test_settings_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.sleeping_days = -1
     assert settings.sleeping_days == 180
+
+
+@pytest.mark.parametrize("name", DAY_SETTINGS)
+def test_day_setting_above_100_years_is_refused(name):
+    """A count of days above MAX_DAYS (100 years) raises a ValueError naming the setting."""
+    LifecycleSettings(**{name: MAX_DAYS})
+    with pytest.raises(ValueError, match=f"{name} must be at most {MAX_DAYS}"):
+        LifecycleSettings(**{name: MAX_DAYS + 1})
+
+
+def test_order_count_above_the_maximum_is_refused():
+    """N above MAX_ORDER_COUNT raises a ValueError naming the setting."""
+    with pytest.raises(ValueError, match="permanent_order_count must be at most"):
+        LifecycleSettings(permanent_order_count=MAX_ORDER_COUNT + 1)

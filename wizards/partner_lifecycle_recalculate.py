@@ -1,5 +1,7 @@
+from collections import Counter
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .selection import selected_partners
 
@@ -19,7 +21,10 @@ class PartnerLifecycleRecalculate(models.TransientModel):
         "res.partner", string="Clients", default=lambda self: self._default_partner_ids()
     )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
     )
     state = fields.Selection([("draft", "To Run"), ("done", "Done")], default="draft")
     client_count = fields.Integer(string="Clients Checked", readonly=True)
@@ -37,21 +42,35 @@ class PartnerLifecycleRecalculate(models.TransientModel):
         )
 
     def action_recalculate(self):
-        """Run the recalculation on the scope, keep its counts and show them."""
+        """Recalculate the scope: small selections at once, the rest in the background."""
         self.ensure_one()
-        recalculation = self.env["partner.lifecycle.recalculation"]
+        if self.company_id not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot recalculate the clients of %(company)s.",
+                    company=self.company_id.name,
+                )
+            )
+        jobs = self.env["partner.lifecycle.job"]
         if self.scope == "company":
-            stats = recalculation._recalculate_company(self.company_id)
-        elif self.partner_ids:
-            stats = recalculation._recalculate_partners(self._clients())
-        else:
+            job = jobs._queue_recalculation(self.company_id, self.env.user)
+            return jobs._queued_notification(job)
+        clients = self._clients()
+        if not self.partner_ids:
             raise UserError(self.env._("Select the clients in the contacts list first."))
+        clients._lifecycle_check_manager(
+            self.env._("Only sales managers can recalculate client statuses.")
+        )
+        if jobs._runs_in_background(clients):
+            job = jobs._queue_recalculation(self.company_id, self.env.user, clients)
+            return jobs._queued_notification(job)
+        stats = self.env["partner.lifecycle.recalculation"].sudo()._recalculate_partners(clients)
         self.write(
             {
                 "state": "done",
                 "client_count": stats.get("clients", 0),
                 "changed_count": stats.get("changed", 0),
-                "result": self._format_changes(stats),
+                "result": jobs._format_counts(Counter(stats)),
             }
         )
         return {
@@ -62,20 +81,3 @@ class PartnerLifecycleRecalculate(models.TransientModel):
             "target": "new",
             "name": self.env._("Recalculate Order Frequency"),
         }
-
-    def _format_changes(self, stats):
-        """One line per new status: its name and how many clients moved to it."""
-        statuses = self.env["partner.lifecycle.status"].sudo().with_context(active_test=False)
-        counts = {
-            statuses.browse(int(key.split(":", 1)[1])): count
-            for key, count in stats.items()
-            if key.startswith("status:")
-        }
-        if not counts:
-            return self.env._("No client changed status.")
-        return "\n".join(
-            self.env._("%(status)s: %(count)s", status=status.name, count=count)
-            for status, count in sorted(
-                counts.items(), key=lambda item: (item[0].sequence, item[0].id)
-            )
-        )

@@ -26,13 +26,23 @@ class PartnerLifecycleStatusChange(models.TransientModel):
             wizard.partner_count = len(wizard.partner_ids)
 
     def action_apply(self):
-        """Write the status on the clients' commercial entities; history records the reason."""
+        """Change the clients' status now, or in the background for a large selection."""
         self.ensure_one()
-        status = self.status_id
-        clients = self.partner_ids.commercial_partner_id.filtered(
-            lambda partner: partner.lifecycle_status_id != status
-        )
-        clients.with_context(lifecycle_change_reason=self.reason or False).write(
-            {"lifecycle_status_id": status.id}
-        )
+        clients = self.partner_ids.commercial_partner_id
+        jobs = self.env["partner.lifecycle.job"]
+        if jobs._runs_in_background(clients):
+            clients.check_access("read")
+            job = jobs._queue(
+                {
+                    "kind": "status",
+                    "company_id": self.env.company.id,
+                    "user_id": self.env.user.id,
+                    "partner_ids": [(6, 0, clients.ids)],
+                    "total_count": len(clients),
+                    "status_id": self.status_id.id,
+                    "reason": self.reason or False,
+                }
+            )
+            return jobs._queued_notification(job)
+        clients._lifecycle_change_by_person(self.status_id, self.reason)
         return {"type": "ir.actions.act_window_close"}
