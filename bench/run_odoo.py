@@ -5,8 +5,9 @@ Usage, with the Python of Odoo's environment::
     python bench/run_odoo.py --odoo-src /opt/odoo18 -d DB [ODOO OPTIONS] -- COMMAND [ARGS]
 
 COMMAND is ``generate`` (bench/generate.py: load generated clients and orders),
-``demo`` (bench/demo.py: the demo company of tools/demo.sh) or ``benchmark``
-(bench/benchmark.py). ODOO OPTIONS are those of ``odoo-bin``
+``demo`` (bench/demo.py: the demo company of tools/demo.sh), ``benchmark``
+(bench/benchmark.py) or ``concurrency`` (bench/concurrency.py: live tests on
+committed data). ODOO OPTIONS are those of ``odoo-bin``
 (``--addons-path``, ``--db_host`` ...); the add-on must be installed in DB.
 """
 
@@ -14,6 +15,7 @@ import os
 import sys
 
 COMMANDS = {
+    "concurrency": "odoo.addons.partner_lifecycle.bench.concurrency",
     "demo": "odoo.addons.partner_lifecycle.bench.demo",
     "generate": "odoo.addons.partner_lifecycle.bench.generate",
     "benchmark": "odoo.addons.partner_lifecycle.bench.benchmark",

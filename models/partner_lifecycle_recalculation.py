@@ -222,7 +222,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         outcomes = self._decide_rows(company, rows, today)
         changed = [outcome for outcome in outcomes if outcome.writes]
         self._write(company, changed, today or company._lifecycle_today())
-        stats = Counter(clients=len(ids))
+        stats = Counter(clients=len(ids), written=len(changed))
         for outcome in changed:
             if outcome.new_status_id:
                 stats["changed"] += 1
