@@ -48,6 +48,15 @@ def project_files(project):
     return [name for name in names if (project / name).is_file()]
 
 
+def put_under_git(folder):
+    """Make the copy a git repository holding all its files: whool lists them with git."""
+    try:
+        for command in (["git", "init", "-q"], ["git", "add", "-A", "-f"]):
+            subprocess.run(command, cwd=folder, check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        shutil.rmtree(folder / ".git", ignore_errors=True)  # whool then copies the folder
+
+
 @contextlib.contextmanager
 def staged(exclude=True):
     """Work inside a copy of the add-on named after it, without the excluded files."""
@@ -61,6 +70,8 @@ def staged(exclude=True):
                 continue
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(project / name, target / name)
+        if not (target / "PKG-INFO").exists():  # from an sdist, whool copies the whole folder
+            put_under_git(target)
         os.chdir(target)
         try:
             yield
