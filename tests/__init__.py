@@ -9,3 +9,4 @@ from . import test_security
 from . import test_recalculate_wizard
 from . import test_translation
 from . import test_set_based_equivalence
+from . import test_engine

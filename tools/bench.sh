@@ -1,30 +1,24 @@
 #!/usr/bin/env bash
-# The benchmark of partner_lifecycle (README, "Benchmark"):
+# The benchmark: N generated clients in a fresh database, the recalculation measured (README, "Benchmark").
 #
 #     tools/bench.sh [--clients N] [--no-lines] [--keep] [-- BENCHMARK OPTIONS]
 #
-# Makes a fresh database pl_bench_<N> (a copy of the cached sale_stock template,
-# see tools/odoo_env.sh), installs the add-on, loads N generated clients with two
-# years of orders (bench/generate.py; default 100000, about 20 orders each; with
-# --no-lines the orders have no order line, which loads faster), then measures
-# in one run on it (bench/benchmark.py): the SQL floor, the full recalculation,
-# a recalculation with nothing to change, the naive per-client ORM loop, the
-# time the hooks add to confirming an order and validating its delivery, and
-# the peak memory. Prints one table and writes it as JSON in bench/results/.
+# Makes a fresh database pl_bench_<N> (a copy of the cached sale_stock template, see
+# tools/lib.sh), installs the add-on, loads N generated clients with two years of orders
+# (bench/generate.py; default 100000, about 20 orders each; with --no-lines the orders have
+# no order line, which loads faster), then measures in one run on it (bench/benchmark.py):
+# the SQL floor, the full recalculation, a recalculation with nothing to change, the naive
+# per-client ORM loop, the time the hooks add to confirming an order and validating its
+# delivery, and the peak memory. Prints one table and writes it as JSON in bench/results/.
 #
 # BENCHMARK OPTIONS: --sample N (clients of the naive loop, 1000), --repeat N
 # (runs of each hook measure, 200), --skip-naive, --skip-hooks.
-# The database is dropped at the end, unless --keep.
-# Needs Odoo 18 (ODOO_SRC, else /opt/odoo18), like tools/check.sh.
-
+# The database is dropped at the end, unless --keep. Needs Odoo 18, like tools/check.sh.
 # shellcheck disable=SC2317 # cleanup runs through trap
 set -uo pipefail
-
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT" || exit 1
-PL_ROOT=$ROOT
-# shellcheck source=tools/odoo_env.sh
-source "$ROOT/tools/odoo_env.sh"
+# shellcheck source=tools/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$PL_ROOT" || exit 1
 
 CLIENTS=100000
 KEEP=0
@@ -42,7 +36,7 @@ while [ $# -gt 0 ]; do
             break
             ;;
         -h | --help)
-            sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,17p' "$0" | cut -c3-
             exit 0
             ;;
         *)
@@ -59,31 +53,28 @@ if ! pl_find_odoo; then
 fi
 
 DB=pl_bench_$CLIENTS
-PL_ADDONS_DIR=
+pl_odoo_env && pl_start_postgres || exit 1
+ADDONS=$(pl_addons_dir) || exit 1
+CONFIG=$PL_CACHE/bench-$DB.cfg
+pl_odoo_config "$CONFIG" "$ADDONS"
 cleanup() {
-    [ "$KEEP" = 1 ] || pl_drop_db "$DB"
-    [ -n "$PL_ADDONS_DIR" ] && rm -rf "$PL_ADDONS_DIR"
+    [ "$KEEP" = 1 ] || pl_drop_db "$CONFIG" "$DB"
+    rm -rf "$ADDONS"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 bench_python() {
     # Run bench/run_odoo.py with the Odoo environment; the arguments follow its "--".
-    "$PL_ODOO_PYTHON" "$ROOT/bench/run_odoo.py" --odoo-src "$PL_ODOO_SRC" -d "$DB" \
-        --addons-path="$PL_ADDONS_DIR,$PL_ODOO_SRC/addons,$PL_ODOO_SRC/odoo/addons" \
-        --data-dir="$(pl_data_dir)" --log-level=warn \
-        --log-handler=odoo.addons.partner_lifecycle:INFO -- "$@"
+    "$PL_VENV/bin/python" bench/run_odoo.py --odoo-src "$PL_ODOO_SRC" -c "$CONFIG" -d "$DB" \
+        --log-level=warn --log-handler=odoo.addons.partner_lifecycle:INFO -- "$@"
 }
 
-pl_odoo_venv || exit 1
-pl_start_postgres || exit 1
-pl_template_db || exit 1
-pl_make_addons_dir || exit 1
-
 pl_say "Creating the database $DB and installing partner_lifecycle"
-pl_drop_db "$DB"
-pl_new_db "$DB" || exit 1
-pl_odoo -d "$DB" -i partner_lifecycle --stop-after-init --log-level=warn || exit 1
+pl_drop_db "$CONFIG" "$DB"
+pl_new_db "$CONFIG" "$DB" || exit 1
+pl_odoo "$PL_VENV/bin/python" "$CONFIG" -d "$DB" -i partner_lifecycle --stop-after-init \
+    --log-level=warn || exit 1
 
 pl_say "Loading $CLIENTS clients (bench/generate.py)"
 bench_python generate --clients "$CLIENTS" "${GENERATE_ARGS[@]}" >&2 || exit 1

@@ -1,34 +1,19 @@
 #!/usr/bin/env bash
-# The demo of partner_lifecycle (README, "Run the demo"):
+# The demo: a database with the demo company and its clients, served by Odoo on localhost.
 #
 #     tools/demo.sh [--port 8069] [--clients 2000] [--db pl_demo] [--check]
 #
-# 1. finds Odoo 18 (ODOO_SRC, else /opt/odoo18), builds or reuses its Python
-#    environment and starts PostgreSQL (tools/odoo_env.sh, as tools/check.sh does);
-# 2. creates the database pl_demo (replacing an older one) from the cached
-#    sale_stock template and installs partner_lifecycle;
-# 3. loads the demo company "AquaVita Water Delivery": about 2,000 clients with
-#    two years of orders (households, offices with contact persons and delivery
-#    addresses, seasonal and drifting clients, new ones, terminated contracts),
-#    three salespeople (bench/demo.py, with bench/generate.py); the Contacts app
-#    opens grouped by client status;
-# 4. runs the scheduled recalculation, which gives every client its status and
-#    order figures;
-# 5. serves Odoo on http://localhost:8069 (login admin, password admin) until Ctrl-C.
-#
-# With --check it starts the server, logs in as admin through the web API,
-# reads the clients grouped by status, prints them, stops the server and exits
-# (0 when all of this worked).
-# Without Odoo 18 it says so in one line and exits with code 2.
-
+# Creates the database pl_demo (replacing an older one) from the cached sale_stock template,
+# installs partner_lifecycle, loads the demo company "AquaVita Water Delivery" (about 2,000
+# clients with two years of orders; bench/demo.py with bench/generate.py), runs the
+# recalculation and serves Odoo on http://localhost:8069 (login admin, password admin) until
+# Ctrl-C. With --check it logs in through the web API, prints the clients per status and
+# stops. Needs Odoo 18 (tools/lib.sh); without it, says so and exits with code 2.
 # shellcheck disable=SC2317 # cleanup runs through trap
 set -uo pipefail
-
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT" || exit 1
-PL_ROOT=$ROOT
-# shellcheck source=tools/odoo_env.sh
-source "$ROOT/tools/odoo_env.sh"
+# shellcheck source=tools/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$PL_ROOT" || exit 1
 
 PORT=8069
 CLIENTS=2000
@@ -36,27 +21,12 @@ DB=pl_demo
 CHECK=0
 while [ $# -gt 0 ]; do
     case $1 in
-        --port)
-            PORT=${2:?--port needs a number}
-            shift
-            ;;
-        --clients)
-            CLIENTS=${2:?--clients needs a number}
-            shift
-            ;;
-        --db)
-            DB=${2:?--db needs a name}
-            shift
-            ;;
+        --port) PORT=${2:?--port needs a number} && shift ;;
+        --clients) CLIENTS=${2:?--clients needs a number} && shift ;;
+        --db) DB=${2:?--db needs a name} && shift ;;
         --check) CHECK=1 ;;
-        -h | --help)
-            sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
-            exit 0
-            ;;
-        *)
-            echo "unknown argument: $1 (see tools/demo.sh --help)" >&2
-            exit 2
-            ;;
+        -h | --help) sed -n '2,10p' "$0" | cut -c3- && exit 0 ;;
+        *) echo "unknown argument: $1 (see tools/demo.sh --help)" >&2 && exit 2 ;;
     esac
     shift
 done
@@ -66,51 +36,46 @@ if ! pl_find_odoo; then
     exit 2
 fi
 
-PL_ADDONS_DIR=
+ADDONS=
 SERVER=
 cleanup() {
     if [ -n "$SERVER" ]; then
-        # $SERVER is the subshell running pl_odoo; Odoo is its child
+        # $SERVER is the subshell running Odoo; Odoo is its child
         pkill -TERM -P "$SERVER" 2>/dev/null
         wait "$SERVER" 2>/dev/null
     fi
-    [ -n "$PL_ADDONS_DIR" ] && rm -rf "$PL_ADDONS_DIR"
+    [ -n "$ADDONS" ] && rm -rf "$ADDONS"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 port_free() {
-    "$PL_ODOO_PYTHON" - "$1" <<'EOF'
-import socket
-import sys
-
-with socket.socket() as probe:
-    sys.exit(probe.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0)
-EOF
+    "$PL_VENV/bin/python" -c 'import socket, sys
+sys.exit(socket.socket().connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0)' "$1"
 }
 
-pl_odoo_venv || exit 1
+pl_odoo_env || exit 1
 if ! port_free "$PORT"; then
     echo "Port $PORT is already in use: stop what listens there or choose another one with --port." >&2
     exit 1
 fi
 pl_start_postgres || exit 1
-pl_template_db || exit 1
-pl_make_addons_dir || exit 1
-ADDONS_PATH="$PL_ADDONS_DIR,$PL_ODOO_SRC/addons,$PL_ODOO_SRC/odoo/addons"
+ADDONS=$(pl_addons_dir) || exit 1
+CONFIG=$PL_CACHE/demo-$DB.cfg
+pl_odoo_config "$CONFIG" "$ADDONS"
+PYTHON=$PL_VENV/bin/python
 
 pl_say "Creating the database $DB and installing partner_lifecycle"
-pl_drop_db "$DB"
-pl_new_db "$DB" || exit 1
-pl_odoo -d "$DB" -i partner_lifecycle --stop-after-init --log-level=warn || exit 1
+pl_drop_db "$CONFIG" "$DB"
+pl_new_db "$CONFIG" "$DB" || exit 1
+pl_odoo "$PYTHON" "$CONFIG" -d "$DB" -i partner_lifecycle --stop-after-init --log-level=warn || exit 1
 
 pl_say "Loading $CLIENTS clients with two years of orders (bench/demo.py), then recalculating"
-"$PL_ODOO_PYTHON" "$ROOT/bench/run_odoo.py" --odoo-src "$PL_ODOO_SRC" -d "$DB" \
-    --addons-path="$ADDONS_PATH" --data-dir="$(pl_data_dir)" --log-level=warn -- \
+"$PYTHON" bench/run_odoo.py --odoo-src "$PL_ODOO_SRC" -c "$CONFIG" -d "$DB" --log-level=warn -- \
     demo --clients "$CLIENTS" >/dev/null || exit 1
 
 URL="http://localhost:$PORT"
-pl_odoo -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" --log-level=warn &
+pl_odoo "$PYTHON" "$CONFIG" -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" --log-level=warn &
 SERVER=$!
 
 wait_for_server() {
@@ -129,7 +94,7 @@ if ! wait_for_server; then
 fi
 
 if [ "$CHECK" = 1 ]; then
-    "$PL_ODOO_PYTHON" - "$URL" "$DB" <<'EOF'
+    "$PYTHON" - "$URL" "$DB" <<'EOF'
 import sys
 
 import requests
