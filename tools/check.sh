@@ -5,7 +5,8 @@
 # 2. the engine tests (tests_engine/, plain pytest), line coverage of engine/ >= 95 %;
 # 3. python -m build --wheel: the wheel holds the add-on and nothing else;
 # 4. with Odoo 18 (tools/lib.sh): in fresh databases copied from a cached sale_stock template,
-#    the add-on installed from this checkout (addons path) with its tests, then upgraded (-u);
+#    the add-on installed from this checkout (addons path) with its tests, then upgraded (-u),
+#    then the live concurrency scenarios on committed data (bench/concurrency.py);
 #    and installed from the wheel (pip, no addons path) with its tests. Any error, failed
 #    test or warning about the add-on fails the run (tools/odoo_log.py).
 # Last line: "total: N passed, N failed, N skipped" (a failed step counts as one failure).
@@ -110,6 +111,17 @@ odoo_suite() {
     count "$label" "$passed" "$failed" "$skipped"
 }
 
+live_tests() { # live_tests CONFIG DB: the concurrency scenarios on committed data in DB
+    echo "-- live concurrency scenarios (bench/concurrency.py, database $2)"
+    local rc p=0 f=0 k=0
+    "$PL_VENV/bin/python" bench/run_odoo.py --odoo-src "$PL_ODOO_SRC" -c "$1" -d "$2" \
+        --log-level=warn -- concurrency 2>&1 | tee "$WORK/live.log"
+    rc=${PIPESTATUS[0]}
+    read -r p f k < <(sed -n 's/^concurrency: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$WORK/live.log")
+    count concurrency "${p:-0}" "${f:-0}" "${k:-0}"
+    [ "$rc" -eq 0 ] && record "live concurrency" ok || record "live concurrency" "FAILED (log $WORK/live.log)" "${f:-0}"
+}
+
 odoo_checks() {
     pl_find_odoo || { LINES+=("Odoo suite skipped: $PL_ODOO_SKIP") && return 0; }
     section "Odoo suite (Odoo 18 at $PL_ODOO_SRC)"
@@ -124,6 +136,7 @@ odoo_checks() {
             -u "$PL_MODULE" --stop-after-init
     rc=$?
     judge "odoo upgrade" "$rc" "$WORK/upgrade.log" --path "$PL_ROOT" --path "$addons"
+    [ "$rc" -eq 0 ] && live_tests "$WORK/checkout.cfg" "$DB"
     rm -rf "$addons"
     echo "-- from the wheel: pip install into a layer over the Odoo environment, no addons path"
     if [ -z "${WHEEL:-}" ] || ! pl_wheel_layer "$WORK/layer" "$WHEEL"; then
