@@ -40,6 +40,7 @@ def _record_first_deliveries(env, company):
 def uninstall_hook(env):
     """Let Odoo delete the statuses cleanly: nothing references them any more, and no
     parameter of the add-on stays behind."""
+    env.flush_all()
     env.cr.execute(SQL("UPDATE res_partner SET lifecycle_status_id = NULL"))
     env.cr.execute(
         SQL(

@@ -45,33 +45,48 @@ class ResPartner(models.Model):
         check_company=True,
         group_expand="_read_group_lifecycle_status_id",
         help="Lifecycle status of the client (held by the commercial entity).",
+        groups="base.group_user",
     )
     lifecycle_commercial_status_id = fields.Many2one(
         related="commercial_partner_id.lifecycle_status_id",
         string="Lifecycle Status",
         readonly=False,
         help="Client status of the commercial entity, shown on its contact persons too.",
+        groups="base.group_user",
     )
-    lifecycle_status_date = fields.Date(string="Status Since", copy=False, readonly=True)
+    lifecycle_status_date = fields.Date(
+        string="Status Since", copy=False, readonly=True, groups="base.group_user"
+    )
     lifecycle_reason = fields.Char(
-        string="Reason of Last Automatic Change", copy=False, readonly=True
+        string="Reason of Last Automatic Change",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
     )
-    lifecycle_order_count = fields.Integer(string="Confirmed Orders", copy=False, readonly=True)
-    lifecycle_last_order_date = fields.Date(string="Last Order", copy=False, readonly=True)
+    lifecycle_order_count = fields.Integer(
+        string="Confirmed Orders", copy=False, readonly=True, groups="base.group_user"
+    )
+    lifecycle_last_order_date = fields.Date(
+        string="Last Order", copy=False, readonly=True, groups="base.group_user"
+    )
     lifecycle_avg_interval_days = fields.Float(
         string="Average Order Frequency (Days)",
         digits=(16, 1),
         copy=False,
         readonly=True,
         help="Mean number of days between the client's orders, by the company settings.",
+        groups="base.group_user",
     )
-    lifecycle_next_order_date = fields.Date(string="Expected Next Order", copy=False, readonly=True)
+    lifecycle_next_order_date = fields.Date(
+        string="Expected Next Order", copy=False, readonly=True, groups="base.group_user"
+    )
     lifecycle_plannable = fields.Boolean(
         string="In Delivery Planning",
         default=True,
         copy=False,
         readonly=True,
         help="Unset for former clients and clients idle longer than the planning setting.",
+        groups="base.group_user",
     )
     lifecycle_review_date = fields.Date(
         string="Next Review",
@@ -80,24 +95,47 @@ class ResPartner(models.Model):
         index=True,
         help="The day the scheduled run looks at this client again: the first day on which "
         "its status or figures can change without a new order or delivery.",
+        groups="base.group_user",
     )
     lifecycle_error_order_id = fields.Many2one(
-        "sale.order", string="Order Not Usable", copy=False, readonly=True, ondelete="set null"
+        "sale.order",
+        string="Order Not Usable",
+        copy=False,
+        readonly=True,
+        ondelete="set null",
+        groups="base.group_user",
     )
-    lifecycle_error_date = fields.Date(string="Date Not Usable", copy=False, readonly=True)
+    lifecycle_error_date = fields.Date(
+        string="Date Not Usable", copy=False, readonly=True, groups="base.group_user"
+    )
     lifecycle_error = fields.Char(
         compute="_compute_lifecycle_error",
         help="Why the client's status and figures could not be computed.",
+        groups="base.group_user",
     )
-    lifecycle_first_delivery_date = fields.Date(string="First Delivery", copy=False, readonly=True)
+    lifecycle_first_delivery_date = fields.Date(
+        string="First Delivery", copy=False, readonly=True, groups="base.group_user"
+    )
     lifecycle_termination_date = fields.Date(
-        string="Contract Terminated On", copy=False, tracking=True, readonly=True
+        string="Contract Terminated On",
+        copy=False,
+        tracking=True,
+        readonly=True,
+        groups="base.group_user",
     )
     lifecycle_termination_reason = fields.Text(
-        string="Termination Reason", copy=False, tracking=True, readonly=True
+        string="Termination Reason",
+        copy=False,
+        tracking=True,
+        readonly=True,
+        groups="base.group_user",
     )
     lifecycle_history_ids = fields.One2many(
-        "partner.lifecycle.history", "partner_id", string="Status History", readonly=True
+        "partner.lifecycle.history",
+        "partner_id",
+        string="Status History",
+        readonly=True,
+        groups="base.group_user",
     )
 
     @api.depends("lifecycle_error_order_id", "lifecycle_error_date")
@@ -193,6 +231,7 @@ class ResPartner(models.Model):
         changed = clients.filtered(lambda partner: partner.lifecycle_status_id != status)
         if not changed:
             return
+        changed._lifecycle_check_status_company(status)
         history = [(partner, partner.lifecycle_status_id) for partner in changed]
         today_by_company = {}
         for partner in changed:
@@ -201,9 +240,24 @@ class ResPartner(models.Model):
             super(ResPartner, partner).write(
                 {"lifecycle_status_id": status.id, "lifecycle_status_date": today}
             )
-        changed._check_company(["lifecycle_status_id"])
         self.env["partner.lifecycle.history"]._log_changes(history, status, origin, reason)
         changed._lifecycle_reinstate(status)
+
+    def _lifecycle_check_status_company(self, status):
+        """Refuse a status of another company: a client takes a shared status or one of its own."""
+        for partner in self:
+            if status.company_id and status.company_id != partner.company_id:
+                raise UserError(
+                    self.env._(
+                        "The client status %(status)s belongs to %(company)s: it cannot be "
+                        "given to %(client)s, a client of %(client_company)s.",
+                        status=status.sudo().display_name,
+                        company=status.company_id.sudo().display_name,
+                        client=partner.display_name,
+                        client_company=partner.company_id.display_name
+                        or self.env._("all companies"),
+                    )
+                )
 
     def _lifecycle_terminate(self, date, reason=False):
         """Record the termination of these clients' contracts and make them former.

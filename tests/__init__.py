@@ -6,6 +6,8 @@ from . import test_settings
 from . import test_manual_change
 from . import test_termination
 from . import test_security
+from . import test_access
+from . import test_jobs
 from . import test_recalculate_wizard
 from . import test_translation
 from . import test_set_based_equivalence

@@ -1,4 +1,5 @@
 import random
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 from unittest.mock import patch
 
@@ -265,22 +266,26 @@ class TestRandomEvents(LifecycleCommon):
         """Random confirmations, cancellations, moves, re-dates and deliveries over 40 days."""
         rng = random.Random(11)
         start = date(2026, 3, 1)
+        self.company.write(
+            {"lifecycle_frequency_window_days": 60, "lifecycle_planning_inactive_days": 20}
+        )
         with freeze_time(start):
             clients = [self._client(f"Client {index}") for index in range(8)]
-        orders = []
+        orders, nightly = [], Counter()
         for offset in range(0, 40, 2):
             day = start + timedelta(days=offset)
             with freeze_time(datetime.combine(day, time(10))):
                 for _step in range(4):
                     self._random_event(rng, day, clients, orders)
-                self.recalculation._cron_recalculate()
+                nightly.update(self.recalculation._cron_recalculate())
                 self._assert_as_full_recalculation(today=day)
+        self.assertGreater(nightly["written"], 0, "the nightly runs had work to do")
 
     def _random_event(self, rng, day, clients, orders):
         event = rng.choice(["confirm", "confirm", "cancel", "move", "redate", "deliver"])
         confirmed = [order for order in orders if order.state == "sale"]
         if event == "confirm" or not confirmed:
-            past = day - timedelta(days=rng.choice([0, 1, 3, 30, 150, 200]))
+            past = day - timedelta(days=rng.choice([0, 1, 3, 30, 55, 150, 170, 175, 200]))
             orders.append(self._order(rng.choice(clients), day=past))
             return
         order = rng.choice(confirmed)

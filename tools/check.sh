@@ -6,9 +6,9 @@
 # 3. python -m build --wheel: the wheel holds the add-on and nothing else;
 # 4. with Odoo 18 (tools/lib.sh): in fresh databases copied from a cached sale_stock template,
 #    the add-on installed from this checkout (addons path) with its tests, then upgraded (-u),
-#    then the live concurrency scenarios on committed data (bench/concurrency.py);
-#    and installed from the wheel (pip, no addons path) with its tests. Any error, failed
-#    test or warning about the add-on fails the run (tools/odoo_log.py).
+#    the live concurrency scenarios on committed data (bench/concurrency.py), an uninstall
+#    and a reinstall (tools/check_odoo.sh); and installed from the wheel (pip, no addons
+#    path) with its tests. Any error, failed test or warning about the add-on fails the run.
 # Last line: "total: N passed, N failed, N skipped" (a failed step counts as one failure).
 # shellcheck disable=SC2015 # "A && record ok || record FAILED": record always succeeds
 # shellcheck disable=SC2317 # cleanup runs through trap
@@ -77,73 +77,8 @@ build_wheel() {
         record wheel ok || record wheel "FAILED (no manifest, or the files above)"
 }
 
-odoo_run() { # odoo_run LOG PYTHON CONFIG ODOO_ARGS...: run Odoo into LOG, show what matters
-    local log=$1 python=$2 config=$3
-    shift 3
-    pl_odoo "$python" "$config" --log-level=info "$@" 2>&1 | tee "$log" |
-        grep --line-buffered -E 'odoo\.addons\.partner_lifecycle|odoo\.tests\.result| (WARNING|ERROR|CRITICAL) |addons paths'
-    return "${PIPESTATUS[0]}"
-}
-
-judge() { # judge STEP RC LOG ODOO_LOG_ARGS...: record STEP from Odoo's exit code and its log
-    local step=$1 rc=$2 log=$3 failed=0
-    shift 3
-    [ "$rc" -eq 0 ] || echo "Odoo exited with code $rc"
-    "$PL_VENV/bin/python" tools/odoo_log.py "$log" --module "$PL_MODULE" "$@" && [ "$rc" -eq 0 ] &&
-        record "$step" ok && return
-    [ -f "$log.counts" ] && read -r _ failed _ <"$log.counts"
-    record "$step" "FAILED (log $log)" "$failed"
-}
-
-odoo_suite() {
-    # odoo_suite STEP LABEL NAME PYTHON ADDON_FOLDER [ADDONS_PATH]: install + tests in a new DB
-    local step=$1 label=$2 name=$3 python=$4 folder=$5 rc passed=0 failed=0 skipped=0
-    DB="pl_test_${name}_$$"
-    pl_odoo_config "$WORK/$name.cfg" "${6:-}"
-    pl_new_db "$WORK/$name.cfg" "$DB" || { record "$step" "FAILED (database)" && return 1; }
-    DBS+=("$name:$DB")
-    echo "-- $step (database $DB)"
-    odoo_run "$WORK/$name.log" "$python" "$WORK/$name.cfg" -d "$DB" -i "$PL_MODULE" \
-        --test-tags "/$PL_MODULE" --stop-after-init
-    rc=$?
-    judge "$step" "$rc" "$WORK/$name.log" --path "$folder" --tests --counts "$WORK/$name.log.counts"
-    [ -f "$WORK/$name.log.counts" ] && read -r passed failed skipped <"$WORK/$name.log.counts"
-    count "$label" "$passed" "$failed" "$skipped"
-}
-
-live_tests() { # live_tests CONFIG DB: the concurrency scenarios on committed data in DB
-    echo "-- live concurrency scenarios (bench/concurrency.py, database $2)"
-    local rc p=0 f=0 k=0
-    "$PL_VENV/bin/python" bench/run_odoo.py --odoo-src "$PL_ODOO_SRC" -c "$1" -d "$2" \
-        --log-level=warn -- concurrency 2>&1 | tee "$WORK/live.log"
-    rc=${PIPESTATUS[0]}
-    read -r p f k < <(sed -n 's/^concurrency: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$WORK/live.log")
-    count concurrency "${p:-0}" "${f:-0}" "${k:-0}"
-    [ "$rc" -eq 0 ] && record "live concurrency" ok || record "live concurrency" "FAILED (log $WORK/live.log)" "${f:-0}"
-}
-
-odoo_checks() {
-    pl_find_odoo || { LINES+=("Odoo suite skipped: $PL_ODOO_SKIP") && return 0; }
-    section "Odoo suite (Odoo 18 at $PL_ODOO_SRC)"
-    pl_odoo_env || { record "odoo environment" FAILED && return 1; }
-    echo "Odoo environment: $PL_VENV"
-    pl_start_postgres || { record postgresql FAILED && return 1; }
-    local addons DB rc
-    addons=$(pl_addons_dir) || return 1
-    odoo_suite "odoo install + tests" odoo checkout "$PL_VENV/bin/python" "$PL_ROOT" "$addons" &&
-        echo "-- upgrade $PL_MODULE (-u)" &&
-        odoo_run "$WORK/upgrade.log" "$PL_VENV/bin/python" "$WORK/checkout.cfg" -d "$DB" \
-            -u "$PL_MODULE" --stop-after-init
-    rc=$?
-    judge "odoo upgrade" "$rc" "$WORK/upgrade.log" --path "$PL_ROOT" --path "$addons"
-    [ "$rc" -eq 0 ] && live_tests "$WORK/checkout.cfg" "$DB"
-    rm -rf "$addons"
-    echo "-- from the wheel: pip install into a layer over the Odoo environment, no addons path"
-    if [ -z "${WHEEL:-}" ] || ! pl_wheel_layer "$WORK/layer" "$WHEEL"; then
-        record "odoo from the wheel" "FAILED (no wheel installed)" && return 1
-    fi
-    odoo_suite "odoo from the wheel" "odoo (wheel)" wheel "$WORK/layer/bin/python" "$WORK/layer/lib"
-}
+# shellcheck source=tools/check_odoo.sh
+source "$PL_ROOT/tools/check_odoo.sh" # odoo_checks: the Odoo suite, live tests, uninstall
 
 section "Tools environment (requirements/dev.txt)"
 pl_dev_env || { echo "FAILED: could not build the tools environment" && exit 1; }
