@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "data/partner_lifecycle_status_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_message_subtype_data.xml",
         "views/partner_lifecycle_status_views.xml",
         "wizards/partner_lifecycle_status_change_views.xml",
         "views/res_partner_views.xml",

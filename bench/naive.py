@@ -7,7 +7,7 @@ the engine's decision to field values on its own.
 """
 
 from ..engine import ClientFacts, decide
-from ..models.partner_lifecycle_recalculation import FACT_COLUMNS, REASONS
+from ..models.partner_lifecycle_recalculation import FACT_COLUMNS
 
 
 def company_roles(company):
@@ -34,6 +34,8 @@ def client_facts(partner, role_of):
         terminated=bool(partner.lifecycle_termination_date),
         current_role=role_of.get(status.id),
         status_is_automatic=not status or status.id in role_of,
+        held_order_count=partner.lifecycle_hold_order_count if partner.lifecycle_held else None,
+        hold_until=partner.lifecycle_hold_until or None,
     )
 
 
@@ -52,9 +54,10 @@ def decision_values(partner, decision, status_id):
     """The field values of ``decision``, as the recalculation stores them, status included."""
     average = decision.avg_interval_days
     if status_id:
-        reason = partner.env._(REASONS[decision.reason_code]) % decision.reason_params  # pylint: disable=translation-not-lazy
+        code, params = decision.reason_code, decision.reason_params
     else:
-        reason = partner.lifecycle_reason or None
+        code = partner.lifecycle_reason_code or None
+        params = partner.lifecycle_reason_params if code else None
     values = dict(
         zip(
             FACT_COLUMNS,
@@ -64,10 +67,12 @@ def decision_values(partner, decision, status_id):
                 round(average, 1) if average is not None else None,
                 decision.next_order_date,
                 decision.plannable,
-                reason,
+                code,
+                params,
                 decision.review_date,
                 None,
                 None,
+                partner.lifecycle_held and not decision.hold_ended,
             ),
             strict=True,
         )

@@ -19,6 +19,8 @@ from .roles import (
 )
 from .rules import (
     FIRST_USABLE_DATE,
+    HOLD_ENDED_DATE,
+    HOLD_ENDED_ORDER,
     LAST_USABLE_DATE,
     REASON_TEXTS,
     ClientFacts,
@@ -35,6 +37,8 @@ __all__ = [
     "AUTOMATIC_ROLES",
     "FIRST_USABLE_DATE",
     "FORMER",
+    "HOLD_ENDED_DATE",
+    "HOLD_ENDED_ORDER",
     "LAST_USABLE_DATE",
     "NEW",
     "PERMANENT",

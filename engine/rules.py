@@ -7,6 +7,12 @@ The rules, in the order they are applied (the first that applies decides):
 2. A terminated contract gives the former role (``terminated``).
 3. A status that is not one of the automatic ones (a status a user added and
    set by hand) is never replaced (``manual_kept``).
+3a. A status a person set by hand holds (``held_next_order`` /
+   ``held_until``) until the client's next confirmed order (more orders than
+   when the person set it) or, when the person gave a date, after that date
+   (``today > hold_until``), whichever comes first; the decision then says
+   why the hold ended (``hold_ended``: ``order`` or ``date``) and the rules
+   below apply as usual.
 4. A client without any confirmed order keeps its status; a client without
    any status gets the "new" role (``no_orders_new`` / ``no_orders_kept``).
 5. A client whose last order is D or more days before today is sleeping
@@ -68,20 +74,27 @@ def is_usable_date(value):
     return FIRST_USABLE_DATE <= value <= LAST_USABLE_DATE
 
 
-#: English text of each reason; the Odoo layer translates the same keys.
+#: English text of each reason; the Odoo layer translates the same keys and shows
+#: the dates (ISO strings in the parameters) in the reader's format.
 REASON_TEXTS = {
-    "former_kept": "former: only a person changes it",
-    "terminated": "contract terminated -> former",
-    "manual_kept": "status set by hand: not changed by automation",
-    "no_orders_new": "no status and no order -> new",
-    "no_orders_kept": "no confirmed order: status kept",
-    "sleeping": "{days} days without an order >= {limit} -> sleeping",
-    "permanent": "{count} orders >= {limit} -> permanent",
-    "working_delivery": "first delivery on {date} -> working",
-    "working_order": "first order on {date} -> working",
-    "working_kept": "{count} orders < {limit} -> working",
-    "new_waiting": "ordered, no delivery yet -> new",
+    "former_kept": "Former client: only a person changes the status",
+    "terminated": "Contract terminated",
+    "manual_kept": "Status set by hand: automation keeps it",
+    "held_next_order": "Held by hand until the next order",
+    "held_until": "Held by hand until {until}",
+    "no_orders_new": "New client, no order yet",
+    "no_orders_kept": "No confirmed order: status kept",
+    "sleeping": "No order for {days} days (limit {limit})",
+    "permanent": "{count} confirmed orders (permanent from {limit})",
+    "working_delivery": "First delivery on {date}",
+    "working_order": "First order on {date}",
+    "working_kept": "{count} confirmed orders (permanent from {limit})",
+    "new_waiting": "Ordered, not delivered yet",
 }
+
+#: Why a hold by hand ended.
+HOLD_ENDED_ORDER = "order"
+HOLD_ENDED_DATE = "date"
 
 #: Roles that automation never sends back to "new".
 PAST_NEW = frozenset({WORKING, PERMANENT, SLEEPING})
@@ -101,6 +114,10 @@ class ClientFacts:
     current_role: str | None = None
     #: False when the current status is not one of the automatic ones.
     status_is_automatic: bool = True
+    #: The status is held by hand: the order count when the person set it (None: no hold).
+    held_order_count: int | None = None
+    #: The last day of the hold, if the person gave one.
+    hold_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -117,10 +134,12 @@ class Decision:
     reason_params: dict = field(default_factory=dict)
     #: First day after the decision's day on which it could change without a new event.
     review_date: date | None = None
+    #: Why the hold by hand ended with this decision (``order``, ``date``), None otherwise.
+    hold_ended: str | None = None
 
     @property
     def reason(self):
-        """The reason in English, for example ``3 orders >= 3 -> permanent``."""
+        """The reason in English, for example ``3 confirmed orders (permanent from 3)``."""
         return REASON_TEXTS[self.reason_code].format(**self.reason_params)
 
 
@@ -139,7 +158,11 @@ def decide(facts, settings, today):
     check_dates(facts)
     last = max(facts.order_dates) if facts.order_dates else None
     frequency = order_frequency(facts.order_dates, settings, today)
-    role, code, params = _role(facts, settings, today, last)
+    hold = hold_state(facts, today)
+    if hold == HOLD_ACTIVE:
+        role, code, params = _held(facts)
+    else:
+        role, code, params = _role(facts, settings, today, last)
     if role is not None and role == facts.current_role:
         role = None
     return Decision(
@@ -152,17 +175,49 @@ def decide(facts, settings, today):
         reason_code=code,
         reason_params=params,
         review_date=review_date(facts, settings, today, last, frequency.days),
+        hold_ended=None if hold == HOLD_ACTIVE else hold,
     )
+
+
+#: :func:`hold_state` of a hold still in force.
+HOLD_ACTIVE = "active"
+
+
+def hold_state(facts, today):
+    """The state of a hold by hand on ``today``: None (no hold), ``active``, or why it ended.
+
+    Rules 1 to 3 come first: a former, terminated or custom status is not
+    held (the hold then ends quietly, as None). A hold ends with a confirmed
+    order beyond the count at its start (``order``), else the day after its
+    last day (``date``).
+    """
+    if facts.held_order_count is None:
+        return None
+    if facts.current_role == FORMER or facts.terminated or not facts.status_is_automatic:
+        return None
+    if len(facts.order_dates) > facts.held_order_count:
+        return HOLD_ENDED_ORDER
+    if facts.hold_until is not None and today > facts.hold_until:
+        return HOLD_ENDED_DATE
+    return HOLD_ACTIVE
+
+
+def _held(facts):
+    """The decision's role and reason while a hold by hand is in force: nothing changes."""
+    if facts.hold_until is None:
+        return None, "held_next_order", {}
+    return None, "held_until", {"until": facts.hold_until.isoformat()}
 
 
 def review_date(facts, settings, today, last, window_days=()):
     """The first day after ``today`` on which the decision could change without a new event.
 
-    Days pass and three things can change with them, each on a known day:
+    Days pass and four things can change with them, each on a known day:
 
+    - a hold by hand with a last day ends the day after it;
     - the sleeping rule applies on ``last + D`` (when it can still apply: an
-      automatic status that is not former, no termination, ``D > 0``, and the
-      client not yet ``D`` days idle);
+      automatic status that is not former nor held, no termination,
+      ``D > 0``, and the client not yet ``D`` days idle);
     - the planning rule applies on ``last + X`` (not former nor terminated,
       ``X > 0``, not yet ``X`` days idle);
     - the oldest order day of the P-day window leaves it (``window_days``:
@@ -176,10 +231,13 @@ def review_date(facts, settings, today, last, window_days=()):
     not here, to add a rule that moves with time.
     """
     candidates = [window_leaves(window_days, settings.frequency_window_days)]
+    held = hold_state(facts, today) == HOLD_ACTIVE
+    if held and facts.hold_until is not None:
+        candidates.append(facts.hold_until + timedelta(days=1))
     if last is not None:
         idle = days_since(last, today)
         sleeping = settings.sleeping_days
-        if _sleeping_can_apply(facts) and sleeping > 0 and idle < sleeping:
+        if not held and _sleeping_can_apply(facts) and sleeping > 0 and idle < sleeping:
             candidates.append(last + timedelta(days=sleeping))
         active = not (facts.terminated or facts.current_role == FORMER)
         limit = settings.planning_inactive_days

@@ -1,5 +1,10 @@
+import json
+
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 #: Who or what changed a status; set by the code path, never taken from a caller.
 ORIGINS = [
@@ -8,6 +13,28 @@ ORIGINS = [
     ("planning", "Delivery planning"),
     ("termination", "Contract termination"),
 ]
+
+#: The words of each reason code, in plain language; ``%(date)s``-like parameters
+#: holding ISO dates (DATE_PARAMS) are shown in the reader's date format.
+REASONS = {
+    "former_kept": _lt("Former client: only a person changes the status"),
+    "terminated": _lt("Contract terminated"),
+    "manual_kept": _lt("Status set by hand: automation keeps it"),
+    "held_next_order": _lt("Held by hand until the next order"),
+    "held_until": _lt("Held by hand until %(until)s"),
+    "hold_ended_order": _lt("Hold by hand ended: a new order"),
+    "hold_ended_date": _lt("Hold by hand ended after %(until)s"),
+    "no_orders_new": _lt("New client, no order yet"),
+    "no_orders_kept": _lt("No confirmed order: status kept"),
+    "sleeping": _lt("No order for %(days)s days (limit %(limit)s)"),
+    "permanent": _lt("%(count)s confirmed orders (permanent from %(limit)s)"),
+    "working_delivery": _lt("First delivery on %(date)s"),
+    "working_order": _lt("First order on %(date)s"),
+    "working_kept": _lt("%(count)s confirmed orders (permanent from %(limit)s)"),
+    "new_waiting": _lt("Ordered, not delivered yet"),
+}
+#: Reason parameters that hold a date (ISO string).
+DATE_PARAMS = frozenset({"date", "until"})
 
 
 class PartnerLifecycleHistory(models.Model):
@@ -32,13 +59,33 @@ class PartnerLifecycleHistory(models.Model):
         "partner.lifecycle.status", string="To Status", ondelete="set null", readonly=True
     )
     origin = fields.Selection(ORIGINS, required=True, default="manual", readonly=True)
-    reason = fields.Char(readonly=True)
+    reason_code = fields.Char(readonly=True)
+    reason_params = fields.Json(readonly=True)
+    note = fields.Char(readonly=True, help="The reason a person gave.")
+    reason = fields.Char(compute="_compute_reason", help="Why the status changed.")
     user_id = fields.Many2one(
         "res.users", string="Changed By", default=lambda self: self.env.user, readonly=True
     )
 
+    @api.depends("reason_code", "reason_params", "note")
+    @api.depends_context("lang")
+    def _compute_reason(self):
+        for row in self:
+            text = self._reason_text(row.reason_code, row.reason_params)
+            row.reason = " — ".join(part for part in (text, row.note) if part) or False
+
     @api.model
-    def _log_changes(self, history, status, origin, reason=False):
+    def _reason_text(self, code, params):
+        """The reason ``code`` with its ``params`` in the reader's language and date format."""
+        if not code or code not in REASONS:
+            return ""
+        values = dict(params or {})
+        for key in DATE_PARAMS & set(values):
+            values[key] = format_date(self.env, values[key]) if values[key] else ""
+        return self.env._(REASONS[code]) % values  # pylint: disable=translation-not-lazy
+
+    @api.model
+    def _log_changes(self, history, status, origin, note=False, code=None, params=None):
         """Record changes made one by one (creation, card, wizard, planning, termination).
 
         ``history`` holds ``(partner, old status)`` pairs; ``origin`` is one of
@@ -51,7 +98,9 @@ class PartnerLifecycleHistory(models.Model):
                     "old_status_id": old.id,
                     "new_status_id": status.id,
                     "origin": origin,
-                    "reason": reason or False,
+                    "note": note or False,
+                    "reason_code": code,
+                    "reason_params": params,
                 }
                 for partner, old in history
             ]
@@ -61,29 +110,32 @@ class PartnerLifecycleHistory(models.Model):
     def _log_automatic_changes(self, changes):
         """Record a batch of automatic changes in one INSERT.
 
-        ``changes`` holds ``(partner_id, old_status_id, new_status_id, reason)``.
+        ``changes`` holds ``(partner_id, old_status_id, new_status_id, code, params)``.
         """
         if not changes:
             return
-        partner_ids, old_ids, new_ids, reasons = (
-            list(column) for column in zip(*changes, strict=True)
-        )
+        columns = [list(column) for column in zip(*changes, strict=True)]
+        columns[4] = [json.dumps(params) for params in columns[4]]
         self.env.cr.execute(
             SQL(
                 """INSERT INTO partner_lifecycle_history
-                       (partner_id, company_id, date, old_status_id, new_status_id, origin, reason,
+                       (partner_id, company_id, date, old_status_id, new_status_id, origin,
+                        reason_code, reason_params,
                         user_id, create_uid, create_date, write_uid, write_date)
                    SELECT v.partner_id, p.company_id, %(now)s, v.old_id, v.new_id, 'automatic',
-                          v.reason, %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                          v.code, v.params::jsonb, %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                      FROM unnest(%(partners)s::int[], %(olds)s::int[], %(news)s::int[],
-                                 %(reasons)s::varchar[]) AS v(partner_id, old_id, new_id, reason)
-                     JOIN res_partner p ON p.id = v.partner_id""",
+                                 %(codes)s::varchar[], %(params)s::text[])
+                          WITH ORDINALITY AS v(partner_id, old_id, new_id, code, params, n)
+                     JOIN res_partner p ON p.id = v.partner_id
+                 ORDER BY v.n""",
                 now=fields.Datetime.now(),
                 uid=self.env.uid,
-                partners=partner_ids,
-                olds=old_ids,
-                news=new_ids,
-                reasons=reasons,
+                partners=columns[0],
+                olds=columns[1],
+                news=columns[2],
+                codes=columns[3],
+                params=columns[4],
             )
         )
         self.env["res.partner"].invalidate_model(["lifecycle_history_ids"])

@@ -177,7 +177,9 @@ class PartnerLifecycleJob(models.Model):
         self._run_person_batches(
             ids,
             commit,
-            lambda clients: clients._lifecycle_change_by_person(self.status_id, self.reason),
+            lambda clients: clients._lifecycle_change_by_person(
+                self.status_id, self.reason, hold_until=self.date
+            ),
         )
 
     def _run_terminate(self, ids, commit):

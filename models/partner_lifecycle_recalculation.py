@@ -18,6 +18,7 @@ them): no run-wide snapshot that could go stale, no deadlock between two
 runs, and an order confirmed during a batch is never lost.
 """
 
+import json
 import logging
 import threading
 from collections import Counter
@@ -27,27 +28,10 @@ import psycopg2
 
 from odoo import api, models
 from odoo.tools import SQL, mute_logger, split_every
-from odoo.tools.translate import LazyTranslate
 
 from ..engine import ClientFacts, UnusableDate, decide
 
-_lt = LazyTranslate(__name__)
 _logger = logging.getLogger(__name__)
-
-#: Translated text of each engine reason code (the engine keeps the English text).
-REASONS = {
-    "former_kept": _lt("former: only a person changes it"),
-    "terminated": _lt("contract terminated -> former"),
-    "manual_kept": _lt("status set by hand: not changed by automation"),
-    "no_orders_new": _lt("no status and no order -> new"),
-    "no_orders_kept": _lt("no confirmed order: status kept"),
-    "sleeping": _lt("%(days)s days without an order >= %(limit)s -> sleeping"),
-    "permanent": _lt("%(count)s orders >= %(limit)s -> permanent"),
-    "working_delivery": _lt("first delivery on %(date)s -> working"),
-    "working_order": _lt("first order on %(date)s -> working"),
-    "working_kept": _lt("%(count)s orders < %(limit)s -> working"),
-    "new_waiting": _lt("ordered, no delivery yet -> new"),
-}
 
 #: Partner columns a recalculation writes besides the status, in this order.
 FACT_COLUMNS = (
@@ -56,10 +40,19 @@ FACT_COLUMNS = (
     "lifecycle_avg_interval_days",
     "lifecycle_next_order_date",
     "lifecycle_plannable",
-    "lifecycle_reason",
+    "lifecycle_reason_code",
+    "lifecycle_reason_params",
     "lifecycle_review_date",
     "lifecycle_error_order_id",
     "lifecycle_error_date",
+    "lifecycle_held",
+)
+#: The columns of a hold by hand, cleared when the hold ends.
+HOLD_COLUMNS = (
+    "lifecycle_hold_until",
+    "lifecycle_hold_user_id",
+    "lifecycle_hold_note",
+    "lifecycle_hold_order_count",
 )
 
 #: PostgreSQL error codes of a lock that cannot be taken at once: held elsewhere
@@ -369,10 +362,8 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                 """SELECT p.id, p.lifecycle_status_id AS status_id,
                           p.lifecycle_first_delivery_date AS first_delivery_date,
                           p.lifecycle_termination_date AS termination_date,
-                          p.lifecycle_order_count, p.lifecycle_last_order_date,
-                          p.lifecycle_avg_interval_days, p.lifecycle_next_order_date,
-                          p.lifecycle_plannable, p.lifecycle_reason, p.lifecycle_review_date,
-                          p.lifecycle_error_order_id, p.lifecycle_error_date,
+                          p.lifecycle_hold_until, p.lifecycle_hold_order_count,
+                          %s,
                           EXISTS (SELECT 1 FROM partner_lifecycle_queue q
                                    WHERE q.partner_id = p.id) AS marked,
                           o.dates
@@ -382,6 +373,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                                     WHERE %s) o ON TRUE
                     WHERE p.id = ANY(%s)
                  ORDER BY p.id""",
+                SQL(", ").join(SQL("p.%s", SQL.identifier(name)) for name in FACT_COLUMNS),
                 self._order_day(company),
                 self._counted_order_clause(),
                 list(ids),
@@ -412,6 +404,8 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             terminated=bool(row["termination_date"]),
             current_role=role_of.get(status_id),
             status_is_automatic=not status_id or status_id in role_of,
+            held_order_count=row["lifecycle_hold_order_count"] if row["lifecycle_held"] else None,
+            hold_until=row["lifecycle_hold_until"],
         )
         stored = self._stored_values(row)
         try:
@@ -422,18 +416,26 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         if new_status_id == status_id:
             new_status_id = None
         average = decision.avg_interval_days
+        changed = bool(new_status_id)
         values = (
             decision.order_count,
             decision.last_order_date,
             round(average, 1) if average is not None else None,
             decision.next_order_date,
             decision.plannable,
-            self._reason_text(decision) if new_status_id else row["lifecycle_reason"],
+            decision.reason_code if changed else row["lifecycle_reason_code"],
+            decision.reason_params if changed else row["lifecycle_reason_params"],
             decision.review_date,
             None,
             None,
+            bool(row["lifecycle_held"]) and not decision.hold_ended,
         )
-        return Outcome(row["id"], status_id, new_status_id, values, stored)
+        hold_ended = decision.hold_ended if row["lifecycle_held"] else None
+        outcome = Outcome(
+            row["id"], status_id, new_status_id, values, stored, hold_ended=hold_ended
+        )
+        outcome.stored_hold_until = row["lifecycle_hold_until"]
+        return outcome
 
     def _error_outcome(self, company, row, stored, bad_date):
         """Keep the figures, flag the client with the order whose date the rules cannot use."""
@@ -444,7 +446,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             order_id,
             bad_date,
         )
-        values = (*stored[:6], None, order_id, bad_date)
+        values = (*stored[:7], None, order_id, bad_date, stored[10])
         return Outcome(row["id"], row["status_id"], None, values, stored, error=True)
 
     @api.model
@@ -462,43 +464,27 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         )
         return rows[0][0] if rows else None
 
-    def _reason_text(self, decision):
-        """The decision's reason in the user's language."""
-        template = REASONS[decision.reason_code]
-        # The template is a declared lazy term: translate it, then fill in the values.
-        return self.env._(template) % decision.reason_params  # pylint: disable=translation-not-lazy
-
     def _stored_values(self, row):
         """The stored values of a facts row, comparable with an outcome's values."""
-        average = row["lifecycle_avg_interval_days"]
-        return (
-            row["lifecycle_order_count"],
-            row["lifecycle_last_order_date"],
-            float(average) if average is not None else None,
-            row["lifecycle_next_order_date"],
-            row["lifecycle_plannable"],
-            row["lifecycle_reason"],
-            row["lifecycle_review_date"],
-            row["lifecycle_error_order_id"],
-            row["lifecycle_error_date"],
-        )
+        values = [row[name] for name in FACT_COLUMNS]
+        average = values[2]
+        values[2] = float(average) if average is not None else None
+        values[10] = bool(values[10])
+        return tuple(values)
 
     # ------------------------------------------------------------------ writing
     @api.model
     def _written_fields(self):
-        return ["lifecycle_status_id", "lifecycle_status_date", *FACT_COLUMNS]
+        return ["lifecycle_status_id", "lifecycle_status_date", *FACT_COLUMNS, *HOLD_COLUMNS]
 
     @api.model
     def _write(self, company, outcomes, today):
         """One UPDATE for the changed clients, one INSERT for their history, then the cache."""
         if not outcomes:
             return
-        columns = list(
-            zip(
-                *((o.partner_id, o.new_status_id or o.status_id, *o.values) for o in outcomes),
-                strict=True,
-            )
-        )
+        rows = [(o.partner_id, o.new_status_id or o.status_id, *o.values) for o in outcomes]
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        columns[8] = [json.dumps(params) if params is not None else None for params in columns[8]]
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p
@@ -508,45 +494,87 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                           lifecycle_avg_interval_days = v.avg_interval,
                           lifecycle_next_order_date = v.next_order_date,
                           lifecycle_plannable = v.plannable,
-                          lifecycle_reason = v.reason,
+                          lifecycle_reason_code = v.reason_code,
+                          lifecycle_reason_params = v.reason_params::jsonb,
                           lifecycle_review_date = v.review_date,
                           lifecycle_error_order_id = v.error_order_id,
                           lifecycle_error_date = v.error_date,
+                          lifecycle_held = v.held,
+                          lifecycle_hold_until = CASE WHEN v.held THEN p.lifecycle_hold_until END,
+                          lifecycle_hold_user_id
+                              = CASE WHEN v.held THEN p.lifecycle_hold_user_id END,
+                          lifecycle_hold_note = CASE WHEN v.held THEN p.lifecycle_hold_note END,
+                          lifecycle_hold_order_count
+                              = CASE WHEN v.held THEN p.lifecycle_hold_order_count END,
                           lifecycle_status_date = CASE WHEN p.lifecycle_status_id
                               IS DISTINCT FROM v.status_id THEN %s ELSE p.lifecycle_status_date END,
                           write_date = now() AT TIME ZONE 'UTC',
                           write_uid = %s
                      FROM unnest(%s::int[], %s::int[], %s::int[], %s::date[], %s::numeric[],
-                                 %s::date[], %s::bool[], %s::varchar[], %s::date[], %s::int[],
-                                 %s::date[])
+                                 %s::date[], %s::bool[], %s::varchar[], %s::text[], %s::date[],
+                                 %s::int[], %s::date[], %s::bool[])
                           AS v(id, status_id, order_count, last_order_date, avg_interval,
-                               next_order_date, plannable, reason, review_date,
-                               error_order_id, error_date)
+                               next_order_date, plannable, reason_code, reason_params,
+                               review_date, error_order_id, error_date, held)
                     WHERE p.id = v.id""",
                 today,
                 self.env.uid,
-                *map(list, columns),
+                *columns,
             )
         )
-        self.env["partner.lifecycle.history"]._log_automatic_changes(
-            [
-                (o.partner_id, o.status_id, o.new_status_id, o.values[5])
-                for o in outcomes
-                if o.new_status_id
-            ]
-        )
+        self.env["partner.lifecycle.history"]._log_automatic_changes(self._history_rows(outcomes))
         partners = self.env["res.partner"].browse(o.partner_id for o in outcomes)
         names = self._written_fields()
         partners.invalidate_recordset(names)
         partners.modified(names)
+        if not self.env.context.get("lifecycle_quiet"):
+            self._announce(company, [o for o in outcomes if o.new_status_id])
+
+    def _history_rows(self, outcomes):
+        """History rows of a batch: the end of each hold by hand, then each change of status."""
+        rows = []
+        for o in outcomes:
+            if o.hold_ended:
+                until = o.stored_hold_until
+                params = {"until": until.isoformat()} if until else {}
+                rows.append(
+                    (o.partner_id, o.status_id, o.status_id, f"hold_ended_{o.hold_ended}", params)
+                )
+            if o.new_status_id:
+                rows.append((o.partner_id, o.status_id, o.new_status_id, o.values[5], o.values[6]))
+        return rows
+
+    def _announce(self, company, outcomes):
+        """Tell the clients' salespeople of automatic status changes (chatter, activity)."""
+        if outcomes:
+            partners = self.env["res.partner"].sudo().browse(o.partner_id for o in outcomes)
+            by_id = {o.partner_id: o for o in outcomes}
+            for partner in partners:
+                outcome = by_id[partner.id]
+                partner._lifecycle_announce_change(
+                    partner.lifecycle_status_id.browse(outcome.status_id),
+                    outcome.values[5],
+                    outcome.values[6],
+                )
 
 
 class Outcome:
     """What the recalculation writes for one client, and what is stored now."""
 
-    __slots__ = ("error", "new_status_id", "partner_id", "status_id", "stored", "values")
+    __slots__ = (
+        "error",
+        "hold_ended",
+        "new_status_id",
+        "partner_id",
+        "status_id",
+        "stored",
+        "stored_hold_until",
+        "values",
+    )
 
-    def __init__(self, partner_id, status_id, new_status_id, values, stored, error=False):
+    def __init__(
+        self, partner_id, status_id, new_status_id, values, stored, error=False, hold_ended=None
+    ):
         self.partner_id = partner_id
         self.status_id = status_id
         #: The status to set, or None when the status stays.
@@ -555,6 +583,9 @@ class Outcome:
         self.values = values
         self.stored = stored
         self.error = error
+        #: Why a hold by hand ends now (``order``, ``date``), or None.
+        self.hold_ended = hold_ended
+        self.stored_hold_until = None
 
     @property
     def writes(self):

@@ -12,7 +12,7 @@ class PartnerLifecycleStatus(models.Model):
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
+    sequence = fields.Integer(default=lambda self: self._default_sequence())
     color = fields.Integer()
     active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
@@ -32,19 +32,56 @@ class PartnerLifecycleStatus(models.Model):
         for status in self:
             status.partner_count = counts.get(status, 0)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_in_use(self):
-        """Refuse to delete a status that a client or a company setting uses."""
-        partners = self.env["res.partner"].with_context(active_test=False)
-        used = partners.sudo().search_count([("lifecycle_status_id", "in", self.ids)], limit=1)
+    @api.model
+    def _default_sequence(self):
+        """A new status comes after the last one."""
+        last = (
+            self.sudo().with_context(active_test=False).search([], order="sequence desc", limit=1)
+        )
+        return (last.sequence or 0) + 10
+
+    def _usage(self):
+        """(clients, companies) using these statuses, counted across every company."""
+        partners = self.env["res.partner"].sudo().with_context(active_test=False)
+        clients = partners.search_count([("lifecycle_status_id", "in", self.ids)])
         domain = ["|"] * (len(ROLE_FIELDS) - 1) + [
             (field_name, "in", self.ids) for field_name in ROLE_FIELDS.values()
         ]
-        mapped = self.env["res.company"].sudo().search_count(domain, limit=1)
-        if used or mapped:
-            raise UserError(
-                self.env._(
-                    "A client status in use by clients or in a company's settings cannot be "
-                    "deleted; archive it instead."
-                )
+        companies = self.env["res.company"].sudo().search_count(domain)
+        return clients, companies
+
+    def _check_unused(self, deleting=False):
+        """Refuse to archive (or delete) a status that clients or settings use."""
+        clients, companies = self._usage()
+        if not (clients or companies):
+            return
+        values = {
+            "statuses": ", ".join(self.mapped("display_name")),
+            "clients": clients,
+            "companies": companies,
+        }
+        if deleting:
+            message = self.env._(
+                "%(statuses)s cannot be deleted while in use. Clients with it: %(clients)s; "
+                "companies whose settings map it: %(companies)s. Give those clients another "
+                "status and change the settings first.",
+                **values,
             )
+        else:
+            message = self.env._(
+                "%(statuses)s cannot be archived while in use. Clients with it: %(clients)s; "
+                "companies whose settings map it: %(companies)s. Give those clients another "
+                "status and change the settings first.",
+                **values,
+            )
+        raise UserError(message)
+
+    def write(self, vals):
+        if "active" in vals and not vals["active"]:
+            self.filtered("active")._check_unused()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_use(self):
+        """Refuse to delete a status that a client or a company setting uses."""
+        self._check_unused(deleting=True)

@@ -103,6 +103,11 @@ class ResCompany(models.Model):
         "planning (0 = off).",
     )
 
+    lifecycle_sleeping_activity = fields.Boolean(
+        string="Activity When a Client Turns Sleeping",
+        help="Schedule a to-do for the client's salesperson when automation makes the client "
+        "sleeping.",
+    )
     lifecycle_tz = fields.Selection(
         _tz_get,
         string="Time Zone of Order Dates",

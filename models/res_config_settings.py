@@ -41,3 +41,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.lifecycle_planning_inactive_days", readonly=False
     )
     lifecycle_tz = fields.Selection(related="company_id.lifecycle_tz", readonly=False)
+    lifecycle_sleeping_activity = fields.Boolean(
+        related="company_id.lifecycle_sleeping_activity", readonly=False
+    )

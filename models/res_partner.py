@@ -1,7 +1,7 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-
-from .partner_lifecycle_recalculation import REASONS
 
 #: Context key that keeps the "at creation" status off new partners (users, companies).
 NO_STATUS_KEY = "lifecycle_no_status"
@@ -13,7 +13,13 @@ MERGE_KEY = "lifecycle_merge"
 PROTECTED_FIELDS = frozenset(
     {
         "lifecycle_status_date",
-        "lifecycle_reason",
+        "lifecycle_reason_code",
+        "lifecycle_reason_params",
+        "lifecycle_held",
+        "lifecycle_hold_until",
+        "lifecycle_hold_user_id",
+        "lifecycle_hold_note",
+        "lifecycle_hold_order_count",
         "lifecycle_order_count",
         "lifecycle_last_order_date",
         "lifecycle_avg_interval_days",
@@ -49,20 +55,46 @@ class ResPartner(models.Model):
     )
     lifecycle_commercial_status_id = fields.Many2one(
         related="commercial_partner_id.lifecycle_status_id",
-        string="Lifecycle Status",
-        readonly=False,
+        string="Client Status (Company)",
+        readonly=True,
+        tracking=False,
         help="Client status of the commercial entity, shown on its contact persons too.",
+        groups="base.group_user",
+    )
+    lifecycle_status_color = fields.Integer(
+        related="commercial_partner_id.lifecycle_status_id.color",
+        string="Client Status Colour",
         groups="base.group_user",
     )
     lifecycle_status_date = fields.Date(
         string="Status Since", copy=False, readonly=True, groups="base.group_user"
     )
+    lifecycle_reason_code = fields.Char(copy=False, readonly=True, groups="base.group_user")
+    lifecycle_reason_params = fields.Json(copy=False, readonly=True, groups="base.group_user")
     lifecycle_reason = fields.Char(
-        string="Reason of Last Automatic Change",
-        copy=False,
-        readonly=True,
+        string="Reason",
+        compute="_compute_lifecycle_reason",
+        help="Why the client got its status at the last automatic change.",
         groups="base.group_user",
     )
+    lifecycle_held = fields.Boolean(
+        string="Held by Hand",
+        copy=False,
+        readonly=True,
+        help="A person set the status; automation leaves it until the client's next "
+        "confirmed order, or until the date given.",
+        groups="base.group_user",
+    )
+    lifecycle_hold_until = fields.Date(
+        string="Held Until", copy=False, readonly=True, groups="base.group_user"
+    )
+    lifecycle_hold_user_id = fields.Many2one(
+        "res.users", string="Held By", copy=False, readonly=True, groups="base.group_user"
+    )
+    lifecycle_hold_note = fields.Char(
+        string="Reason of the Hold", copy=False, readonly=True, groups="base.group_user"
+    )
+    lifecycle_hold_order_count = fields.Integer(copy=False, readonly=True, groups="base.group_user")
     lifecycle_order_count = fields.Integer(
         string="Confirmed Orders", copy=False, readonly=True, groups="base.group_user"
     )
@@ -138,6 +170,16 @@ class ResPartner(models.Model):
         groups="base.group_user",
     )
 
+    @api.depends("lifecycle_reason_code", "lifecycle_reason_params")
+    @api.depends_context("lang")
+    def _compute_lifecycle_reason(self):
+        history = self.env["partner.lifecycle.history"]
+        for partner in self:
+            text = history._reason_text(
+                partner.lifecycle_reason_code, partner.lifecycle_reason_params
+            )
+            partner.lifecycle_reason = text or False
+
     @api.depends("lifecycle_error_order_id", "lifecycle_error_date")
     def _compute_lifecycle_error(self):
         for partner in self:
@@ -190,10 +232,16 @@ class ResPartner(models.Model):
             others = {key: value for key, value in vals.items() if key != "lifecycle_status_id"}
             result = super().write(others) if others else True
             self.check_access("write")
+            self._lifecycle_check_former(status)
             self._lifecycle_set_status(status, origin="manual")
         if moving is not None:
             (moving | self.commercial_partner_id)._lifecycle_refresh()
         return result
+
+    def _lifecycle_write_tracked(self, vals):
+        """Write with this environment's rights and tracking, past the add-on's own guards
+        (the status path of a person's change)."""
+        return super().write(vals)
 
     def _lifecycle_write_system(self, vals):
         """Write lifecycle values as the add-on's own code (protected fields included)."""
@@ -221,27 +269,65 @@ class ResPartner(models.Model):
         return self.sudo().commercial_partner_id
 
     # ------------------------------------------------------------------ status
-    def _lifecycle_set_status(self, status, origin, reason=False):
+    def _lifecycle_set_status(self, status, origin, note=False, hold_until=False):
         """Give these clients ``status`` by a person's action, recorded in the history.
 
         ``origin`` names the path (``manual`` for the card and the wizard,
-        ``planning``, ``termination``); the caller has checked the rights.
+        ``planning``); the caller has checked the rights. The company's former
+        status is a termination (today, the person's reason). Any other
+        automatic status holds until the client's next confirmed order, or
+        after ``hold_until`` when given; a custom status needs no hold.
+        Moving a terminated client out of former reinstates its contract.
         """
         clients = self.commercial_partner_id
         changed = clients.filtered(lambda partner: partner.lifecycle_status_id != status)
-        if not changed:
-            return
         changed._lifecycle_check_status_company(status)
-        history = [(partner, partner.lifecycle_status_id) for partner in changed]
-        today_by_company = {}
         for partner in changed:
             company = partner._lifecycle_company()
-            today = today_by_company.setdefault(company, company._lifecycle_today())
-            super(ResPartner, partner).write(
+            today = company._lifecycle_today()
+            if status == company.lifecycle_status_former_id:
+                partner._lifecycle_terminate(today, note)
+                continue
+            old = partner.lifecycle_status_id
+            partner._lifecycle_write_tracked(
                 {"lifecycle_status_id": status.id, "lifecycle_status_date": today}
             )
-        self.env["partner.lifecycle.history"]._log_changes(history, status, origin, reason)
-        changed._lifecycle_reinstate(status)
+            hold = partner._lifecycle_hold_values(status, company, note, hold_until)
+            partner._lifecycle_write_system(hold)
+            code = (
+                ("held_until" if hold_until else "held_next_order")
+                if hold["lifecycle_held"]
+                else None
+            )
+            params = {"until": fields.Date.to_string(hold_until)} if code == "held_until" else None
+            self.env["partner.lifecycle.history"]._log_changes(
+                [(partner, old)], status, origin, note, code, params
+            )
+            partner._lifecycle_reinstate(status)
+        changed._lifecycle_refresh()
+
+    def _lifecycle_hold_values(self, status, company, note, until):
+        """The hold a person's change puts on the status: on automatic statuses only."""
+        self.ensure_one()
+        held = status in company._lifecycle_role_statuses().values()
+        if not held:
+            return dict.fromkeys(
+                (
+                    "lifecycle_held",
+                    "lifecycle_hold_until",
+                    "lifecycle_hold_user_id",
+                    "lifecycle_hold_note",
+                    "lifecycle_hold_order_count",
+                ),
+                False,
+            )
+        return {
+            "lifecycle_held": True,
+            "lifecycle_hold_until": until or False,
+            "lifecycle_hold_user_id": self.env.user.id,
+            "lifecycle_hold_note": note or False,
+            "lifecycle_hold_order_count": self.lifecycle_order_count,
+        }
 
     def _lifecycle_check_status_company(self, status):
         """Refuse a status of another company: a client takes a shared status or one of its own."""
@@ -265,23 +351,27 @@ class ResPartner(models.Model):
         The caller has checked the rights; the chatter author is the user.
         """
         for partner in self:
-            former = partner._lifecycle_company().lifecycle_status_former_id
+            company = partner._lifecycle_company()
+            former = company.lifecycle_status_former_id
             old = partner.lifecycle_status_id
             values = {
                 "lifecycle_termination_date": date,
                 "lifecycle_termination_reason": reason or False,
                 "lifecycle_plannable": False,
                 "lifecycle_review_date": False,
+                **partner._lifecycle_hold_values(former.browse(), company, False, False),
             }
             if former and old != former:
-                values["lifecycle_status_id"] = former.id
-                values["lifecycle_status_date"] = partner._lifecycle_company()._lifecycle_today()
-                reason_text = REASONS["terminated"]
-                values["lifecycle_reason"] = self.env._(reason_text)  # pylint: disable=translation-not-lazy
+                values.update(
+                    lifecycle_status_id=former.id,
+                    lifecycle_status_date=company._lifecycle_today(),
+                    lifecycle_reason_code="terminated",
+                    lifecycle_reason_params={},
+                )
             partner._lifecycle_write_system(values)
             if "lifecycle_status_id" in values:
                 self.env["partner.lifecycle.history"]._log_changes(
-                    [(partner, old)], former, "termination", reason
+                    [(partner, old)], former, "termination", reason, "terminated", {}
                 )
             partner.sudo().message_post(
                 body=self.env._(
@@ -301,18 +391,64 @@ class ResPartner(models.Model):
                     {"lifecycle_termination_date": False, "lifecycle_termination_reason": False}
                 )
 
-    def _lifecycle_change_by_person(self, status, reason=False, origin="manual"):
+    def _lifecycle_change_by_person(self, status, reason=False, origin="manual", hold_until=False):
         """A person's change of status (card, wizard, planning, a background job).
 
         Salesmen may change the status of the clients they can read, to a status
-        they can read; they need no write access on partners.
+        they can read; they need no write access on partners. The former status
+        is a termination: for sales managers only.
         """
         if not (self.env.su or self.env.user.has_group("sales_team.group_sale_salesman")):
             raise AccessError(self.env._("Only salespeople can change a client's status."))
         clients = self.commercial_partner_id
         clients.check_access("read")
         status.check_access("read")
-        clients.sudo()._lifecycle_set_status(status, origin, reason)
+        clients._lifecycle_check_former(status)
+        clients.sudo()._lifecycle_set_status(status, origin, reason, hold_until)
+
+    def _lifecycle_check_former(self, status):
+        """Giving the former status terminates the contract: for sales managers only."""
+        formers = self.sudo().mapped(lambda c: c._lifecycle_company().lifecycle_status_former_id)
+        if status in formers:
+            self._lifecycle_check_manager(
+                self.env._("Only sales managers can terminate a client's contract.")
+            )
+
+    def _lifecycle_announce_change(self, old_status, code, params):
+        """One short chatter note on an automatic change of status, which the client's
+        salesperson follows; an activity for the salesperson when the client turns sleeping
+        (company option). Written in the salesperson's language."""
+        self.ensure_one()
+        company = self._lifecycle_company()
+        lang = self.user_id.lang or company.partner_id.lang or self.env.lang
+        partner = self.with_context(lang=lang)
+        reason = (
+            self.env["partner.lifecycle.history"].with_context(lang=lang)._reason_text(code, params)
+        )
+        if self.user_id:
+            partner.message_subscribe(partner_ids=self.user_id.partner_id.ids)
+        partner.message_post(
+            body=Markup("%s → <b>%s</b>: %s")
+            % (
+                old_status.with_context(lang=lang).name or "",
+                partner.lifecycle_status_id.name,
+                reason,
+            ),
+            subtype_xmlid="partner_lifecycle.mt_client_status_changed",
+            message_type="notification",
+        )
+        sleeping = company.lifecycle_status_sleeping_id
+        if (
+            company.lifecycle_sleeping_activity
+            and self.user_id
+            and self.lifecycle_status_id == sleeping
+        ):
+            partner.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=self.user_id.id,
+                summary=partner.env._("Client turned sleeping: call them"),
+                note=reason,
+            )
 
     def _lifecycle_company(self):
         """The company whose settings rule this client: its own, else the main company."""
@@ -334,7 +470,7 @@ class ResPartner(models.Model):
                     }
                 )
                 self.env["partner.lifecycle.history"]._log_changes(
-                    [(partner, status.browse())], status, "automatic"
+                    [(partner, status.browse())], status, "automatic", code="no_orders_new"
                 )
 
     def _lifecycle_refresh(self):

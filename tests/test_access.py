@@ -216,7 +216,7 @@ class TestAccess(LifecycleCommon):
         for values in (
             {"lifecycle_order_count": 999},
             {"lifecycle_first_delivery_date": "2020-01-01"},
-            {"lifecycle_reason": "forged"},
+            {"lifecycle_reason_code": "forged"},
             {"lifecycle_termination_date": "2026-01-01"},
         ):
             with self.subTest(values=values), self.assertRaises(UserError):
@@ -246,7 +246,9 @@ class TestAccess(LifecycleCommon):
             [("partner_id", "=", client.id)], limit=1
         )
         self.assertEqual(last.new_status_id, self.status_sleeping)
-        self.assertEqual((last.origin, last.reason), ("manual", False))
+        self.assertEqual(
+            (last.origin, last.note, last.reason_code), ("manual", False, "held_next_order")
+        )
         self.assertEqual(last.user_id, self.salesman)
 
     def test_public_recalculation_is_for_sales_managers(self):

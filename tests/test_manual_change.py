@@ -50,7 +50,7 @@ class TestManualChange(LifecycleCommon):
         self.assertEqual(last.old_status_id, self.status_new)
         self.assertEqual(last.new_status_id, self.status_permanent)
         self.assertEqual(last.origin, "manual")
-        self.assertEqual(last.reason, "Agreed by phone")
+        self.assertEqual(last.note, "Agreed by phone")
         self.assertEqual(last.user_id, self.salesman)
         tracked = self.env["mail.tracking.value"].search(
             [
@@ -86,7 +86,7 @@ class TestManualChange(LifecycleCommon):
         for client in clients:
             last = self._last_history(client)
             self.assertEqual(last.new_status_id, self.status_sleeping)
-            self.assertEqual(last.reason, "Summer holidays")
+            self.assertEqual(last.note, "Summer holidays")
             self.assertEqual(last.user_id, self.sales_manager)
 
     def test_mass_change_skips_clients_already_there(self):

@@ -24,7 +24,7 @@ class TestRecalculation(LifecycleCommon):
         self.assertEqual(idle.lifecycle_review_date, TODAY - timedelta(days=20))
         self._cron()
         self.assertEqual(idle.lifecycle_status_id, self.status_sleeping)
-        self.assertEqual(idle.lifecycle_reason, "200 days without an order >= 180 -> sleeping")
+        self.assertEqual(idle.lifecycle_reason, "No order for 200 days (limit 180)")
         self.assertEqual(idle.lifecycle_review_date, False)
 
     def test_cron_reads_only_due_and_marked_clients(self):
@@ -79,7 +79,7 @@ class TestRecalculation(LifecycleCommon):
         """A client already sleeping keeps its reason and has no review date: nothing to do."""
         idle = self._aged_client("Idle", [300])
         self._cron()
-        reason = "300 days without an order >= 180 -> sleeping"
+        reason = "No order for 300 days (limit 180)"
         self.assertEqual(idle.lifecycle_reason, reason)
         with freeze_time("2026-06-02 12:00:00"):
             stats = self.recalculation._cron_recalculate()

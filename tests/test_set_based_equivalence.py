@@ -1,6 +1,6 @@
 import random
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from odoo.tests import tagged
 
@@ -73,6 +73,18 @@ class TestSetBasedEquivalence(LifecycleCommon):
         others[20:30].lifecycle_status_id = cls.status_permanent
         others[30:35].lifecycle_status_id = cls.status_former
         others[35:].lifecycle_status_id = False
+        for index, client in enumerate(others[:8]):
+            # Held by hand: some since fewer orders than they have now, some with a last day.
+            count = len(naive.counted_orders(client)) if index % 2 else 0
+            client._lifecycle_write_system(
+                {
+                    "lifecycle_held": True,
+                    "lifecycle_hold_order_count": count,
+                    "lifecycle_hold_until": (
+                        False if index in (1, 5) else TODAY + timedelta(days=index - 4)
+                    ),
+                }
+            )
 
     def _expected(self):
         """Each client's values computed alone: ORM search of its orders, then the engine."""

@@ -76,7 +76,7 @@ class TestTransitions(LifecycleCommon):
         self.assertEqual(client.lifecycle_status_id, self.status_working)
         self._order(client)
         self.assertEqual(client.lifecycle_status_id, self.status_permanent)
-        self.assertEqual(client.lifecycle_reason, "3 orders >= 3 -> permanent")
+        self.assertEqual(client.lifecycle_reason, "3 confirmed orders (permanent from 3)")
 
     def test_sleeping_client_wakes_up_on_new_order(self):
         """A sleeping client that orders again is Working (or Permanent) at once."""

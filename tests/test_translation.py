@@ -6,7 +6,7 @@ import polib
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import file_path
 
-from ..models.partner_lifecycle_recalculation import REASONS
+from ..models.partner_lifecycle_history import REASONS
 
 #: Python-format placeholders: %(name)s, %s, %d, ... (a literal "%%" is not one).
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[sdfr%]")
@@ -40,13 +40,35 @@ class TestTranslation(TransactionCase):
                 self.assertEqual(status.name, name)
                 self.assertNotEqual(status.with_context(lang="en_US").name, name)
 
-    def test_reason_in_russian(self):
-        """A reason of the recalculation is written in the language of the environment."""
-        reason, params = REASONS["permanent"], {"count": 3, "limit": 3}
-        russian = self.env_ru._(reason)
-        english = self.env(context=dict(self.env.context, lang="en_US"))._(reason)
-        self.assertEqual(russian % params, "заказов: 3 >= 3 -> постоянный")
-        self.assertEqual(english % params, "3 orders >= 3 -> permanent")
+    def test_reason_in_the_readers_language(self):
+        """One stored reason reads in Russian and in English, its date in each format."""
+        history = self.env["partner.lifecycle.history"]
+        english = history.with_context(lang="en_US")
+        self.assertEqual(
+            self.env_ru["partner.lifecycle.history"]._reason_text(
+                "sleeping", {"days": 195, "limit": 180}
+            ),
+            "Нет заказов 195 дн. (порог 180)",
+        )
+        self.assertEqual(
+            english._reason_text("sleeping", {"days": 195, "limit": 180}),
+            "No order for 195 days (limit 180)",
+        )
+        params = {"date": "2026-09-28"}
+        self.assertEqual(
+            english._reason_text("working_delivery", params), "First delivery on 09/28/2026"
+        )
+        self.assertEqual(
+            self.env_ru["partner.lifecycle.history"]._reason_text("working_delivery", params),
+            "Первая доставка 28.09.2026",
+        )
+
+    def test_every_reason_translated(self):
+        """Each reason code has its Russian words."""
+        history = self.env_ru["partner.lifecycle.history"]
+        for code, text in REASONS.items():
+            with self.subTest(code=code):
+                self.assertNotEqual(history.env._(text), str(text))
 
     def test_wizard_messages_in_russian(self):
         """The recalculation wizard's summary: Russian text and Russian status names."""

@@ -45,6 +45,8 @@ FACTS = st.builds(
     terminated=st.booleans(),
     current_role=st.none() | st.sampled_from(ROLES),
     status_is_automatic=st.booleans(),
+    held_order_count=st.none() | st.integers(min_value=0, max_value=12),
+    hold_until=st.none() | DATES,
 )
 
 #: Clients reaching the sleeping and permanent rules: ordered, automatic, not former nor terminated.

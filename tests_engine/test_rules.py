@@ -348,54 +348,56 @@ def test_unchanged_role_gives_none(facts, reason):
     ("facts", "settings", "text"),
     [
         pytest.param(
-            client(30, 20, 10, role=None), DEFAULT, "3 orders >= 3 -> permanent", id="permanent"
+            client(30, 20, 10, role=None),
+            DEFAULT,
+            "3 confirmed orders (permanent from 3)",
+            id="permanent",
         ),
         pytest.param(
             client(190, role=None),
             DEFAULT,
-            "190 days without an order >= 180 -> sleeping",
+            "No order for 190 days (limit 180)",
             id="sleeping",
         ),
         pytest.param(
-            client(role=FORMER), DEFAULT, "former: only a person changes it", id="former_kept"
+            client(role=FORMER),
+            DEFAULT,
+            "Former client: only a person changes the status",
+            id="former_kept",
         ),
-        pytest.param(
-            client(terminated=True), DEFAULT, "contract terminated -> former", id="terminated"
-        ),
+        pytest.param(client(terminated=True), DEFAULT, "Contract terminated", id="terminated"),
         pytest.param(
             client(0, automatic=False),
             DEFAULT,
-            "status set by hand: not changed by automation",
+            "Status set by hand: automation keeps it",
             id="manual_kept",
         ),
+        pytest.param(client(role=None), DEFAULT, "New client, no order yet", id="no_orders_new"),
         pytest.param(
-            client(role=None), DEFAULT, "no status and no order -> new", id="no_orders_new"
-        ),
-        pytest.param(
-            client(role=WORKING), DEFAULT, "no confirmed order: status kept", id="no_orders_kept"
+            client(role=WORKING), DEFAULT, "No confirmed order: status kept", id="no_orders_kept"
         ),
         pytest.param(
             client(10, role=None, delivery=date(2024, 6, 25)),
             DEFAULT,
-            "first delivery on 2024-06-25 -> working",
+            "First delivery on 2024-06-25",
             id="working_delivery",
         ),
         pytest.param(
             client(10, 30, role=None, delivery=None),
             LifecycleSettings(first_order_trigger=TRIGGER_ORDER),
-            "first order on 2024-05-31 -> working",
+            "First order on 2024-05-31",
             id="working_order-earliest-date",
         ),
         pytest.param(
             client(10, role=SLEEPING, delivery=None),
             DEFAULT,
-            "1 orders < 3 -> working",
+            "1 confirmed orders (permanent from 3)",
             id="working_kept",
         ),
         pytest.param(
             client(10, role=None, delivery=None),
             DEFAULT,
-            "ordered, no delivery yet -> new",
+            "Ordered, not delivered yet",
             id="new_waiting",
         ),
     ],
@@ -406,11 +408,13 @@ def test_reason_text(facts, settings, text):
 
 
 def test_every_reason_code_has_a_text():
-    """The reason texts cover exactly the eleven codes the rules produce."""
+    """The reason texts cover exactly the thirteen codes the rules produce."""
     assert set(REASON_TEXTS) == {
         "former_kept",
         "terminated",
         "manual_kept",
+        "held_next_order",
+        "held_until",
         "no_orders_new",
         "no_orders_kept",
         "sleeping",
@@ -669,3 +673,61 @@ def test_next_order_beyond_the_calendar_is_none():
     decision = decide(facts, DEFAULT, TODAY)
     assert decision.next_order_date is None
     assert decision.avg_interval_days > 0
+
+
+# --- rule 3a: a status held by hand -------------------------------------------------
+
+
+def held(*ages, count=None, until=None, role=WORKING, **kwargs):
+    """A client whose status a person set when it had ``count`` orders (default: all)."""
+    facts = client(*ages, role=role, **kwargs)
+    count = len(facts.order_dates) if count is None else count
+    return ClientFacts(**{**facts.__dict__, "held_order_count": count, "hold_until": until})
+
+
+@pytest.mark.parametrize(
+    ("facts", "role", "code", "ended"),
+    [
+        pytest.param(held(300), None, "held_next_order", None, id="idle-but-held-stays"),
+        pytest.param(
+            held(300, until=ago(0)), None, "held_until", None, id="held-through-its-last-day"
+        ),
+        pytest.param(
+            held(300, until=ago(1)), SLEEPING, "sleeping", "date", id="day-after-last-day-ends"
+        ),
+        pytest.param(held(300, 5, count=1), None, "working_delivery", "order", id="new-order-ends"),
+        pytest.param(
+            held(300, 20, 5, count=2), PERMANENT, "permanent", "order", id="order-ends-then-rules"
+        ),
+        pytest.param(held(300, role=FORMER), None, "former_kept", None, id="former-not-held"),
+        pytest.param(held(300, terminated=True), FORMER, "terminated", None, id="termination-wins"),
+        pytest.param(
+            held(300, automatic=False), None, "manual_kept", None, id="custom-status-not-held"
+        ),
+        pytest.param(
+            held(300, 200, 100, count=3, role=NEW),
+            None,
+            "held_next_order",
+            None,
+            id="held-new-not-permanent",
+        ),
+    ],
+)
+def test_hold_by_hand(facts, role, code, ended):
+    """A hold keeps the status until a new order or its last day; then the rules apply."""
+    decision = decide(facts, DEFAULT, TODAY)
+    assert (decision.role, decision.reason_code, decision.hold_ended) == (role, code, ended)
+
+
+def test_held_reason_carries_the_last_day():
+    """The reason of a hold with a last day names that day."""
+    decision = decide(held(300, until=ago(-5)), DEFAULT, TODAY)
+    assert decision.reason == f"Held by hand until {ago(-5).isoformat()}"
+    assert decision.review_date == ago(-6)
+
+
+def test_held_client_keeps_its_figures():
+    """While held, the figures and the planning flag are computed as usual."""
+    decision = decide(held(30, 20, 10), LifecycleSettings(planning_inactive_days=5), TODAY)
+    assert (decision.order_count, decision.avg_interval_days) == (3, 10.0)
+    assert decision.plannable is False

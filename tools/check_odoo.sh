@@ -86,4 +86,3 @@ odoo_checks() {
     fi
     odoo_suite "odoo from the wheel" "odoo (wheel)" wheel "$WORK/layer/bin/python" "$WORK/layer/lib"
 }
-

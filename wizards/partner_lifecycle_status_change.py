@@ -19,6 +19,10 @@ class PartnerLifecycleStatusChange(models.TransientModel):
         "partner.lifecycle.status", string="New Status", required=True, ondelete="cascade"
     )
     reason = fields.Char()
+    hold_until = fields.Date(
+        help="The status holds until the client's next confirmed order; give a date to end "
+        "the hold earlier.",
+    )
 
     @api.depends("partner_ids")
     def _compute_partner_count(self):
@@ -41,8 +45,9 @@ class PartnerLifecycleStatusChange(models.TransientModel):
                     "total_count": len(clients),
                     "status_id": self.status_id.id,
                     "reason": self.reason or False,
+                    "date": self.hold_until,
                 }
             )
             return jobs._queued_notification(job)
-        clients._lifecycle_change_by_person(self.status_id, self.reason)
+        clients._lifecycle_change_by_person(self.status_id, self.reason, hold_until=self.hold_until)
         return {"type": "ir.actions.act_window_close"}
