@@ -6,6 +6,7 @@ the result; everything that decides lives here and is tested without Odoo.
 
 from .frequency import Frequency, order_frequency
 from .roles import (
+    AT_RISK,
     AUTOMATIC_ROLES,
     FORMER,
     NEW,
@@ -22,6 +23,8 @@ from .rules import (
     HOLD_ENDED_DATE,
     HOLD_ENDED_ORDER,
     LAST_USABLE_DATE,
+    METHOD_CONSUMPTION,
+    METHOD_FREQUENCY,
     REASON_TEXTS,
     ClientFacts,
     Decision,
@@ -32,14 +35,18 @@ from .rules import (
     review_date,
 )
 from .settings import LifecycleSettings
+from .timeline import Transition, status_since, transitions
 
 __all__ = [
+    "AT_RISK",
     "AUTOMATIC_ROLES",
     "FIRST_USABLE_DATE",
     "FORMER",
     "HOLD_ENDED_DATE",
     "HOLD_ENDED_ORDER",
     "LAST_USABLE_DATE",
+    "METHOD_CONSUMPTION",
+    "METHOD_FREQUENCY",
     "NEW",
     "PERMANENT",
     "REASON_TEXTS",
@@ -53,10 +60,13 @@ __all__ = [
     "Decision",
     "Frequency",
     "LifecycleSettings",
+    "Transition",
     "UnusableDate",
     "decide",
     "is_plannable",
     "is_usable_date",
     "order_frequency",
     "review_date",
+    "status_since",
+    "transitions",
 ]

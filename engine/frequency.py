@@ -6,8 +6,9 @@ Boundaries, all in whole calendar days:
 - the window keeps the order dates ``d`` with ``d >= today - P`` (an order
   exactly P days old is inside; ``P = 0`` keeps all history; dates after
   ``today`` are kept);
-- an interval is the number of days between two consecutive order dates;
-  an interval longer than G days is left out (``interval > G``; an interval
+- an interval is the number of days between two consecutive order dates,
+  less the paused days strictly between them (engine/pauses.py); an
+  interval longer than G days is left out (``interval > G``; an interval
   of exactly G days is kept; ``G = 0`` leaves none out);
 - trimming leaves out one smallest and one largest interval, and only when
   at least three intervals remain after the gap rule (so that at least one
@@ -19,6 +20,8 @@ Boundaries, all in whole calendar days:
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
+
+from .pauses import paused_days
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,14 @@ def window_days(days, today, window):
     return [day for day in days if day >= start]
 
 
-def intervals_between(days):
-    """Days between consecutive sorted distinct dates."""
-    return [(later - earlier).days for earlier, later in pairwise(days)]
+def intervals_between(days, pauses=()):
+    """Days between consecutive sorted distinct dates, paused days in between left out."""
+    if not pauses:
+        return [(later - earlier).days for earlier, later in pairwise(days)]
+    return [
+        (later - earlier).days - paused_days(pauses, earlier, later - timedelta(days=1))
+        for earlier, later in pairwise(days)
+    ]
 
 
 def drop_long_breaks(intervals, max_gap):
@@ -65,14 +73,45 @@ def trim_extremes(intervals):
     return kept[1:-1]
 
 
-def order_frequency(order_dates, settings, today):
+def order_frequency(order_dates, settings, today, pauses=()):
     """The average interval in days between the client's orders, by the company settings."""
     days = window_days(order_days(order_dates), today, settings.frequency_window_days)
-    intervals = drop_long_breaks(intervals_between(days), settings.frequency_max_gap_days)
+    intervals = drop_long_breaks(intervals_between(days, pauses), settings.frequency_max_gap_days)
     if settings.frequency_trim_extremes:
         intervals = trim_extremes(intervals)
     average = sum(intervals) / len(intervals) if intervals else None
     return Frequency(tuple(intervals), average, tuple(days))
+
+
+def interval_spread(intervals):
+    """The standard deviation of the kept intervals (population), None with fewer than two."""
+    if len(intervals) < 2:
+        return None
+    mean = sum(intervals) / len(intervals)
+    return (sum((value - mean) ** 2 for value in intervals) / len(intervals)) ** 0.5
+
+
+def consumption_next_order(quantities, settings, today, pauses=()):
+    """Expected next order from what the client consumes: last day + last quantity / daily use.
+
+    ``quantities`` holds ``(order day, quantity)`` of the client's main product.
+    The daily use is quantity-weighted over the P-day window: the quantities
+    of every order day but the last, divided by the days from the first to
+    the last order day of the window (paused days left out); the last order's
+    quantity lasts ``quantity / daily use`` days, rounded half up. ``None``
+    with fewer than two order days in the window, or no use measured.
+    """
+    per_day = {}
+    for day, quantity in quantities:
+        per_day[day] = per_day.get(day, 0) + quantity
+    days = window_days(sorted(per_day), today, settings.frequency_window_days)
+    if len(days) < 2:
+        return None
+    span = (days[-1] - days[0]).days - paused_days(pauses, days[0], days[-1] - timedelta(days=1))
+    used = sum(per_day[day] for day in days[:-1])
+    if span <= 0 or used <= 0:
+        return None
+    return next_order_date(days[-1], per_day[days[-1]] / (used / span))
 
 
 def window_leaves(days, window):
@@ -110,8 +149,10 @@ def days_since(last_order_date, today):
 
 __all__ = [
     "Frequency",
+    "consumption_next_order",
     "days_since",
     "drop_long_breaks",
+    "interval_spread",
     "intervals_between",
     "next_order_date",
     "order_days",

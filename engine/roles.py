@@ -7,11 +7,12 @@ and may rename. The company settings map each role to one status.
 NEW = "new"
 WORKING = "working"
 PERMANENT = "permanent"
+AT_RISK = "at_risk"
 SLEEPING = "sleeping"
 FORMER = "former"
 
 #: Every role, in the order of the lifecycle.
-ROLES = (NEW, WORKING, PERMANENT, SLEEPING, FORMER)
+ROLES = (NEW, WORKING, PERMANENT, AT_RISK, SLEEPING, FORMER)
 
 #: Roles whose statuses automation may set and replace.
 AUTOMATIC_ROLES = frozenset(ROLES)

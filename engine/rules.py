@@ -15,25 +15,33 @@ The rules, in the order they are applied (the first that applies decides):
    below apply as usual.
 4. A client without any confirmed order keeps its status; a client without
    any status gets the "new" role (``no_orders_new`` / ``no_orders_kept``).
-5. A client whose last order is D or more days before today is sleeping
-   (``days_since_last >= D``; ``D = 0`` turns the rule off) (``sleeping``).
-   Sleeping wins over permanent.
+5. A client whose last order is D or more idle days before today is sleeping
+   (``idle >= D``; ``D = 0`` turns the rule off) (``sleeping``). Sleeping
+   wins over permanent. Idle days are the days since the last order that no
+   declared pause covers (engine/pauses.py); during a pause the client is
+   neither sleeping nor at risk.
 6. A client with N or more confirmed orders is permanent
    (``order_count >= N``) (``permanent``). Every confirmed order counts,
    same-day orders included, whatever its date.
 7. A client that had its first validated delivery (or, by setting, its first
    confirmed order) is working; so is a client already past "new" (working,
-   permanent or sleeping), which automation never sends back to new
+   permanent, at risk or sleeping), which automation never sends back to new
    (``working_delivery``, ``working_order``, ``working_kept``).
 8. Otherwise the client is new (``new_waiting``): it has ordered, but the
    trigger of the "first order" status has not happened yet.
+9. At risk (only with ``at_risk_factor > 0``): a client that rules 6 and 7
+   make working or permanent, with an average interval, whose idle days reach
+   its own rhythm, ``factor x average`` (at least ``at_risk_min_days``, at
+   most ``at_risk_max_days`` when set), is at risk instead (``at_risk``).
+   Sleeping still wins at D.
 
 Whatever the role, the frequency facts are computed: order count, last order
-date, average interval, expected next order, and whether the client belongs
-in delivery planning. A client is not plannable when it is former or
-terminated, or when its last order is X or more days old
-(``days_since_last >= X``; ``X = 0`` turns the rule off); a client without
-any order is plannable.
+date, average interval and its spread, expected next order (by the
+frequency, or by setting by the client's consumption of its main product),
+and whether the client belongs in delivery planning. A client is not
+plannable when it is former or terminated, inside a pause, or when its last
+order is X or more idle days old (``idle >= X``; ``X = 0`` turns the rule
+off); a client without any order is plannable.
 
 With each decision comes its review date: the first day after ``today`` on
 which the same facts could give another decision (see :func:`review_date`).
@@ -48,9 +56,17 @@ other, so that one bad record is reported instead of stopping a whole run.
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from math import ceil
 
-from .frequency import days_since, next_order_date, order_frequency, window_leaves
-from .roles import FORMER, NEW, PERMANENT, SLEEPING, TRIGGER_ORDER, WORKING
+from .frequency import (
+    consumption_next_order,
+    interval_spread,
+    next_order_date,
+    order_frequency,
+    window_leaves,
+)
+from .pauses import day_idle_reaches, idle_days, in_pause, next_boundary
+from .roles import AT_RISK, FORMER, NEW, PERMANENT, SLEEPING, TRIGGER_ORDER, WORKING
 
 #: The first and the last order or delivery date the rules accept. Any date
 #: computed from them and from settings within their limits stays in the calendar.
@@ -85,6 +101,7 @@ REASON_TEXTS = {
     "no_orders_new": "New client, no order yet",
     "no_orders_kept": "No confirmed order: status kept",
     "sleeping": "No order for {days} days (limit {limit})",
+    "at_risk": "No order for {days} days, {ratio}x the usual interval of {usual} days",
     "permanent": "{count} confirmed orders (permanent from {limit})",
     "working_delivery": "First delivery on {date}",
     "working_order": "First order on {date}",
@@ -97,7 +114,10 @@ HOLD_ENDED_ORDER = "order"
 HOLD_ENDED_DATE = "date"
 
 #: Roles that automation never sends back to "new".
-PAST_NEW = frozenset({WORKING, PERMANENT, SLEEPING})
+PAST_NEW = frozenset({WORKING, PERMANENT, AT_RISK, SLEEPING})
+#: How the expected next order was found.
+METHOD_FREQUENCY = "frequency"
+METHOD_CONSUMPTION = "consumption"
 
 
 @dataclass(frozen=True)
@@ -118,6 +138,10 @@ class ClientFacts:
     held_order_count: int | None = None
     #: The last day of the hold, if the person gave one.
     hold_until: date | None = None
+    #: Declared pauses, ``(first day, last day)`` pairs.
+    pauses: tuple = ()
+    #: ``(order day, quantity)`` of the client's main product, for the consumption method.
+    order_quantities: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +160,10 @@ class Decision:
     review_date: date | None = None
     #: Why the hold by hand ended with this decision (``order``, ``date``), None otherwise.
     hold_ended: str | None = None
+    #: Standard deviation of the intervals behind the average.
+    interval_spread: float | None = None
+    #: How the expected next order was found (``frequency``, ``consumption``).
+    next_order_method: str | None = None
 
     @property
     def reason(self):
@@ -157,26 +185,40 @@ def decide(facts, settings, today):
     """Decide the role and the frequency facts of one client; see the module docstring."""
     check_dates(facts)
     last = max(facts.order_dates) if facts.order_dates else None
-    frequency = order_frequency(facts.order_dates, settings, today)
+    frequency = order_frequency(facts.order_dates, settings, today, facts.pauses)
     hold = hold_state(facts, today)
     if hold == HOLD_ACTIVE:
         role, code, params = _held(facts)
     else:
-        role, code, params = _role(facts, settings, today, last)
+        role, code, params = _role(facts, settings, today, last, frequency.average)
     if role is not None and role == facts.current_role:
         role = None
+    upcoming, method = _next_order(facts, settings, today, last, frequency.average)
     return Decision(
         role=role,
         order_count=len(facts.order_dates),
         last_order_date=last,
         avg_interval_days=frequency.average,
-        next_order_date=next_order_date(last, frequency.average),
+        next_order_date=upcoming,
         plannable=is_plannable(facts, settings, today, last),
         reason_code=code,
         reason_params=params,
-        review_date=review_date(facts, settings, today, last, frequency.days),
+        review_date=review_date(facts, settings, today, last, frequency.days, frequency.average),
         hold_ended=None if hold == HOLD_ACTIVE else hold,
+        interval_spread=interval_spread(frequency.intervals),
+        next_order_method=method,
     )
+
+
+def _next_order(facts, settings, today, last, average):
+    """The expected next order and how it was found: consumption (by setting, when it can
+    be measured), else the last order plus the average interval."""
+    if settings.next_order_method == METHOD_CONSUMPTION and facts.order_quantities:
+        day = consumption_next_order(facts.order_quantities, settings, today, facts.pauses)
+        if day is not None:
+            return day, METHOD_CONSUMPTION
+    day = next_order_date(last, average)
+    return day, METHOD_FREQUENCY if day is not None else None
 
 
 #: :func:`hold_state` of a hold still in force.
@@ -209,17 +251,19 @@ def _held(facts):
     return None, "held_until", {"until": facts.hold_until.isoformat()}
 
 
-def review_date(facts, settings, today, last, window_days=()):
+def review_date(facts, settings, today, last, window_days=(), average=None):
     """The first day after ``today`` on which the decision could change without a new event.
 
-    Days pass and four things can change with them, each on a known day:
+    Days pass and these things can change with them, each on a known day:
 
     - a hold by hand with a last day ends the day after it;
-    - the sleeping rule applies on ``last + D`` (when it can still apply: an
-      automatic status that is not former nor held, no termination,
-      ``D > 0``, and the client not yet ``D`` days idle);
-    - the planning rule applies on ``last + X`` (not former nor terminated,
-      ``X > 0``, not yet ``X`` days idle);
+    - a declared pause begins, or ends (the day after its last day);
+    - the sleeping rule applies on the day the idle days reach D (when it can
+      still apply: an automatic status that is not former nor held, no
+      termination, ``D > 0``, and the client not yet ``D`` idle days);
+    - the at-risk rule applies on the day the idle days reach its threshold;
+    - the planning rule applies on the day the idle days reach X (not former
+      nor terminated, ``X > 0``);
     - the oldest order day of the P-day window leaves it (``window_days``:
       the days the window keeps today), which changes the average and the
       expected next order.
@@ -230,21 +274,37 @@ def review_date(facts, settings, today, last, window_days=()):
     may or may not give another. Override in the models' extension point,
     not here, to add a rule that moves with time.
     """
-    candidates = [window_leaves(window_days, settings.frequency_window_days)]
+    candidates = [
+        window_leaves(window_days, settings.frequency_window_days),
+        next_boundary(facts.pauses, today),
+    ]
     held = hold_state(facts, today) == HOLD_ACTIVE
     if held and facts.hold_until is not None:
         candidates.append(facts.hold_until + timedelta(days=1))
     if last is not None:
-        idle = days_since(last, today)
-        sleeping = settings.sleeping_days
-        if not held and _sleeping_can_apply(facts) and sleeping > 0 and idle < sleeping:
-            candidates.append(last + timedelta(days=sleeping))
-        active = not (facts.terminated or facts.current_role == FORMER)
-        limit = settings.planning_inactive_days
-        if active and limit > 0 and idle < limit:
-            candidates.append(last + timedelta(days=limit))
-    candidates = [day for day in candidates if day is not None]
+        idle = idle_days(last, today, facts.pauses)
+        thresholds = []
+        if not held and _sleeping_can_apply(facts):
+            thresholds += [settings.sleeping_days, _at_risk_threshold(settings, average)]
+        if not (facts.terminated or facts.current_role == FORMER):
+            thresholds.append(settings.planning_inactive_days)
+        candidates += [
+            day_idle_reaches(last, ceil(limit), facts.pauses)
+            for limit in thresholds
+            if limit and idle < limit
+        ]
+    candidates = [day for day in candidates if day is not None and day > today]
     return min(candidates) if candidates else None
+
+
+def _at_risk_threshold(settings, average):
+    """Idle days from which a client with this average interval is at risk (0: no rule)."""
+    if not settings.at_risk_factor or average is None:
+        return 0
+    threshold = max(settings.at_risk_factor * average, settings.at_risk_min_days)
+    if settings.at_risk_max_days:
+        threshold = min(threshold, settings.at_risk_max_days)
+    return threshold
 
 
 def _sleeping_can_apply(facts):
@@ -254,15 +314,15 @@ def _sleeping_can_apply(facts):
 
 def is_plannable(facts, settings, today, last):
     """Whether the client belongs in delivery planning; override the rule here."""
-    if facts.terminated or facts.current_role == FORMER:
+    if facts.terminated or facts.current_role == FORMER or in_pause(facts.pauses, today):
         return False
     if last is None or not settings.planning_inactive_days:
         return True
-    return days_since(last, today) < settings.planning_inactive_days
+    return idle_days(last, today, facts.pauses) < settings.planning_inactive_days
 
 
-def _role(facts, settings, today, last):
-    """The target role with its reason code and parameters (rules 1 to 8)."""
+def _role(facts, settings, today, last, average=None):
+    """The target role with its reason code and parameters (rules 1 to 9)."""
     if facts.current_role == FORMER:
         return None, "former_kept", {}
     if facts.terminated:
@@ -273,14 +333,21 @@ def _role(facts, settings, today, last):
         if facts.current_role is None:
             return NEW, "no_orders_new", {}
         return None, "no_orders_kept", {}
-    idle = days_since(last, today)
-    if settings.sleeping_days and idle >= settings.sleeping_days:
+    paused = in_pause(facts.pauses, today)
+    idle = idle_days(last, today, facts.pauses)
+    if not paused and settings.sleeping_days and idle >= settings.sleeping_days:
         return SLEEPING, "sleeping", {"days": idle, "limit": settings.sleeping_days}
     count = len(facts.order_dates)
     limit = settings.permanent_order_count
     if count >= limit:
-        return PERMANENT, "permanent", {"count": count, "limit": limit}
-    return _working_or_new(facts, settings, count, limit)
+        role = PERMANENT, "permanent", {"count": count, "limit": limit}
+    else:
+        role = _working_or_new(facts, settings, count, limit)
+    threshold = _at_risk_threshold(settings, average)
+    if not paused and threshold and role[0] in (WORKING, PERMANENT) and idle >= threshold:
+        usual = round(average, 1)
+        return AT_RISK, "at_risk", {"days": idle, "usual": usual, "ratio": round(idle / average, 1)}
+    return role
 
 
 def _working_or_new(facts, settings, count, limit):

@@ -18,7 +18,13 @@ LIMITS = {
     "frequency_window_days": (0, MAX_DAYS),
     "frequency_max_gap_days": (0, MAX_DAYS),
     "planning_inactive_days": (0, MAX_DAYS),
+    "at_risk_min_days": (0, MAX_DAYS),
+    "at_risk_max_days": (0, MAX_DAYS),
 }
+#: The largest at-risk factor accepted.
+MAX_FACTOR = 100.0
+#: How the expected next order is found.
+NEXT_ORDER_METHODS = ("frequency", "consumption")
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,15 @@ class LifecycleSettings:
     planning_inactive_days: int = 0
     #: What gives the "first order" status: the first validated delivery or first confirmed order.
     first_order_trigger: str = TRIGGER_DELIVERY
+    #: At risk from ``factor x`` the client's own average interval of idle days (0 = off).
+    at_risk_factor: float = 0.0
+    #: The at-risk threshold is at least this many days.
+    at_risk_min_days: int = 0
+    #: The at-risk threshold is at most this many days (0 = no cap).
+    at_risk_max_days: int = 0
+    #: The expected next order: by the average ``frequency``, or by the ``consumption``
+    #: of the client's main product when it can be measured.
+    next_order_method: str = "frequency"
 
     def __post_init__(self):
         for name, (low, high) in LIMITS.items():
@@ -58,6 +73,15 @@ class LifecycleSettings:
         if not isinstance(self.frequency_trim_extremes, bool):
             trim = self.frequency_trim_extremes
             raise ValueError(f"frequency_trim_extremes must be true or false, got {trim!r}")
+        factor = self.at_risk_factor
+        if isinstance(factor, bool) or not isinstance(factor, int | float):
+            raise ValueError(f"at_risk_factor must be a number, got {factor!r}")
+        if not 0 <= factor <= MAX_FACTOR:
+            raise ValueError(f"at_risk_factor must be between 0 and {MAX_FACTOR}, got {factor}")
+        if self.next_order_method not in NEXT_ORDER_METHODS:
+            choices = ", ".join(NEXT_ORDER_METHODS)
+            method = self.next_order_method
+            raise ValueError(f"next_order_method must be one of {choices}, got {method!r}")
         if self.first_order_trigger not in TRIGGERS:
             choices = ", ".join(TRIGGERS)
             trigger = self.first_order_trigger

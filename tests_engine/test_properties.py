@@ -36,6 +36,12 @@ SETTINGS = st.builds(
     frequency_trim_extremes=st.booleans(),
     planning_inactive_days=st.integers(min_value=0, max_value=400),
     first_order_trigger=st.sampled_from(TRIGGERS),
+    at_risk_factor=st.sampled_from([0.0, 1.5, 2.0, 3.0]),
+    at_risk_min_days=st.integers(min_value=0, max_value=40),
+    at_risk_max_days=st.integers(min_value=0, max_value=200),
+)
+PAUSES = st.lists(st.tuples(DATES, DATES), max_size=2).map(
+    lambda pairs: tuple((min(pair), max(pair)) for pair in pairs)
 )
 
 FACTS = st.builds(
@@ -47,6 +53,7 @@ FACTS = st.builds(
     status_is_automatic=st.booleans(),
     held_order_count=st.none() | st.integers(min_value=0, max_value=12),
     hold_until=st.none() | DATES,
+    pauses=PAUSES,
 )
 
 #: Clients reaching the sleeping and permanent rules: ordered, automatic, not former nor terminated.

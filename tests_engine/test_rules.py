@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from partner_lifecycle.engine import (
+    AT_RISK,
     FIRST_USABLE_DATE,
     FORMER,
     LAST_USABLE_DATE,
@@ -408,7 +409,7 @@ def test_reason_text(facts, settings, text):
 
 
 def test_every_reason_code_has_a_text():
-    """The reason texts cover exactly the thirteen codes the rules produce."""
+    """The reason texts cover exactly the fourteen codes the rules produce."""
     assert set(REASON_TEXTS) == {
         "former_kept",
         "terminated",
@@ -418,6 +419,7 @@ def test_every_reason_code_has_a_text():
         "no_orders_new",
         "no_orders_kept",
         "sleeping",
+        "at_risk",
         "permanent",
         "working_delivery",
         "working_order",
@@ -443,6 +445,8 @@ def test_decision_carries_the_frequency_facts():
         reason_code="permanent",
         reason_params={"count": 5, "limit": 3},
         review_date=ago(5) + timedelta(days=180),
+        interval_spread=(((5 - 20 / 3) ** 2 + (10 - 20 / 3) ** 2 + (5 - 20 / 3) ** 2) / 3) ** 0.5,
+        next_order_method="frequency",
     )
 
 
@@ -534,8 +538,8 @@ def test_plannable(limit, facts, expected):
 
 
 def test_every_role_is_known():
-    """The lifecycle has exactly the five roles, in order."""
-    assert ROLES == (NEW, WORKING, PERMANENT, SLEEPING, FORMER)
+    """The lifecycle has exactly the six roles, in order."""
+    assert ROLES == (NEW, WORKING, PERMANENT, AT_RISK, SLEEPING, FORMER)
 
 
 # --- the review date: when the decision can next change without an event -----------

@@ -1,0 +1,77 @@
+"""A client's past: its status transitions replayed from its orders.
+
+:func:`transitions` replays the rules (``rules.decide``) from the client's
+first order or delivery up to today, as if the add-on had watched every day:
+each order on its day, the first delivery on its day, the termination on its
+day, and between them the days on which time alone changes the decision
+(its review dates). Holds and statuses set by hand are people's acts, not
+replayed; declared pauses are facts and count. The replay starts without a
+status, so its first transition is the client's first status.
+
+:func:`status_since` is the day the client entered a role by that replay:
+the real "status since" date of an automatic status.
+"""
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from .roles import FORMER
+from .rules import ClientFacts, decide
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The client entered ``role`` on ``day`` for this reason."""
+
+    day: date
+    role: str
+    reason_code: str
+    reason_params: dict
+
+
+def transitions(facts, settings, today, termination_date=None):
+    """The transitions of the client from its first event up to ``today`` (both included).
+
+    ``facts`` gives the orders, the first delivery and the pauses; its
+    status, hold and termination flag are ignored: the replay starts without
+    status, and ``termination_date`` (when given) terminates the contract on
+    that day. A day on which the rules give the role the client already has
+    adds nothing; after a termination nothing follows.
+    """
+    orders = sorted(facts.order_dates)
+    delivery = facts.first_delivery_date
+    events = sorted({*orders, *(day for day in (delivery, termination_date) if day)})
+    base = ClientFacts(pauses=facts.pauses)
+    result, role, count = [], None, 0
+    day = events[0] if events else None
+    while day is not None and day <= today:
+        while count < len(orders) and orders[count] <= day:
+            count += 1
+        seen = replace(
+            base,
+            order_dates=tuple(orders[:count]),
+            first_delivery_date=delivery if delivery and delivery <= day else None,
+            terminated=bool(termination_date and termination_date <= day),
+            current_role=role,
+        )
+        decision = decide(seen, settings, day)
+        if decision.role is not None:
+            role = decision.role
+            result.append(Transition(day, role, decision.reason_code, decision.reason_params))
+        if role == FORMER:
+            break
+        following = [event for event in events if event > day][:1]
+        upcoming = [d for d in (*following, decision.review_date) if d is not None]
+        day = min(upcoming) if upcoming else None
+    return result
+
+
+def status_since(facts, settings, today, role, termination_date=None):
+    """The last day on which the replay made the client enter ``role``, or None."""
+    for transition in reversed(transitions(facts, settings, today, termination_date)):
+        if transition.role == role:
+            return transition.day
+    return None
+
+
+__all__ = ["Transition", "status_since", "transitions"]
