@@ -12,9 +12,10 @@ def post_init_hook(env):
     for company in companies:
         _record_first_deliveries(env, company)
     env["res.partner"].invalidate_model(["lifecycle_first_delivery_date"])
-    recalculation = env["partner.lifecycle.recalculation"]
+    recalculation = env["partner.lifecycle.recalculation"].with_context(lifecycle_quiet=True)
     for company in companies:
         recalculation._recalculate_company(company)
+        recalculation._reconstruct_history(company)
 
 
 def _record_first_deliveries(env, company):

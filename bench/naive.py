@@ -36,6 +36,7 @@ def client_facts(partner, role_of):
         status_is_automatic=not status or status.id in role_of,
         held_order_count=partner.lifecycle_hold_order_count if partner.lifecycle_held else None,
         hold_until=partner.lifecycle_hold_until or None,
+        pauses=tuple((p.date_from, p.date_to) for p in partner.lifecycle_pause_ids),
     )
 
 
@@ -58,25 +59,24 @@ def decision_values(partner, decision, status_id):
     else:
         code = partner.lifecycle_reason_code or None
         params = partner.lifecycle_reason_params if code else None
-    values = dict(
-        zip(
-            FACT_COLUMNS,
-            (
-                decision.order_count,
-                decision.last_order_date,
-                round(average, 1) if average is not None else None,
-                decision.next_order_date,
-                decision.plannable,
-                code,
-                params,
-                decision.review_date,
-                None,
-                None,
-                partner.lifecycle_held and not decision.hold_ended,
-            ),
-            strict=True,
-        )
-    )
+    values = {
+        "lifecycle_order_count": decision.order_count,
+        "lifecycle_last_order_date": decision.last_order_date,
+        "lifecycle_avg_interval_days": round(average, 1) if average is not None else None,
+        "lifecycle_interval_spread": (
+            round(decision.interval_spread, 1) if decision.interval_spread is not None else None
+        ),
+        "lifecycle_next_order_date": decision.next_order_date,
+        "lifecycle_next_order_method": decision.next_order_method,
+        "lifecycle_plannable": decision.plannable,
+        "lifecycle_reason_code": code,
+        "lifecycle_reason_params": params,
+        "lifecycle_review_date": decision.review_date,
+        "lifecycle_error_order_id": None,
+        "lifecycle_error_date": None,
+        "lifecycle_held": partner.lifecycle_held and not decision.hold_ended,
+    }
+    assert set(values) == set(FACT_COLUMNS)
     values["lifecycle_status_id"] = status_id or partner.lifecycle_status_id.id or None
     return values
 

@@ -1,4 +1,5 @@
 import json
+from datetime import datetime, time
 
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
@@ -12,6 +13,7 @@ ORIGINS = [
     ("manual", "By hand"),
     ("planning", "Delivery planning"),
     ("termination", "Contract termination"),
+    ("reconstructed", "Reconstructed from orders"),
 ]
 
 #: The words of each reason code, in plain language; ``%(date)s``-like parameters
@@ -27,6 +29,7 @@ REASONS = {
     "no_orders_new": _lt("New client, no order yet"),
     "no_orders_kept": _lt("No confirmed order: status kept"),
     "sleeping": _lt("No order for %(days)s days (limit %(limit)s)"),
+    "at_risk": _lt("No order for %(days)s days, %(ratio)sx the usual interval of %(usual)s days"),
     "permanent": _lt("%(count)s confirmed orders (permanent from %(limit)s)"),
     "working_delivery": _lt("First delivery on %(date)s"),
     "working_order": _lt("First order on %(date)s"),
@@ -35,6 +38,9 @@ REASONS = {
 }
 #: Reason parameters that hold a date (ISO string).
 DATE_PARAMS = frozenset({"date", "until"})
+#: Reconstructed rows are dated at noon of their day (UTC): the same day in every zone
+#: a delivery business works in.
+NOON = time(12, 0)
 
 
 class PartnerLifecycleHistory(models.Model):
@@ -107,29 +113,36 @@ class PartnerLifecycleHistory(models.Model):
         )
 
     @api.model
-    def _log_automatic_changes(self, changes):
+    def _log_automatic_changes(self, changes, origin="automatic", days=None):
         """Record a batch of automatic changes in one INSERT.
 
-        ``changes`` holds ``(partner_id, old_status_id, new_status_id, code, params)``.
+        ``changes`` holds ``(partner_id, old_status_id, new_status_id, code, params)``;
+        ``days`` (one per change) dates reconstructed rows at noon of each day.
         """
         if not changes:
             return
         columns = [list(column) for column in zip(*changes, strict=True)]
         columns[4] = [json.dumps(params) for params in columns[4]]
+        now = fields.Datetime.now()
+        moments = [
+            datetime.combine(day, NOON) if day else now for day in days or [None] * len(changes)
+        ]
         self.env.cr.execute(
             SQL(
                 """INSERT INTO partner_lifecycle_history
                        (partner_id, company_id, date, old_status_id, new_status_id, origin,
                         reason_code, reason_params,
                         user_id, create_uid, create_date, write_uid, write_date)
-                   SELECT v.partner_id, p.company_id, %(now)s, v.old_id, v.new_id, 'automatic',
+                   SELECT v.partner_id, p.company_id, v.moment, v.old_id, v.new_id, %(origin)s,
                           v.code, v.params::jsonb, %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                      FROM unnest(%(partners)s::int[], %(olds)s::int[], %(news)s::int[],
-                                 %(codes)s::varchar[], %(params)s::text[])
-                          WITH ORDINALITY AS v(partner_id, old_id, new_id, code, params, n)
+                                 %(codes)s::varchar[], %(params)s::text[], %(moments)s::timestamp[])
+                          WITH ORDINALITY AS v(partner_id, old_id, new_id, code, params, moment, n)
                      JOIN res_partner p ON p.id = v.partner_id
                  ORDER BY v.n""",
-                now=fields.Datetime.now(),
+                now=now,
+                origin=origin,
+                moments=moments,
                 uid=self.env.uid,
                 partners=columns[0],
                 olds=columns[1],

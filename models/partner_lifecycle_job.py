@@ -25,6 +25,7 @@ class PartnerLifecycleJob(models.Model):
             ("recalculate", "Recalculation"),
             ("status", "Status change"),
             ("terminate", "Contract termination"),
+            ("reconstruct", "History reconstruction"),
         ],
         required=True,
         readonly=True,
@@ -172,6 +173,26 @@ class PartnerLifecycleJob(models.Model):
     def _run_recalculate(self, ids, commit):
         recalculation = self.env["partner.lifecycle.recalculation"]
         recalculation._run(self.company_id, ids, commit=commit, on_batch=self._progress)
+
+    @api.model
+    def _queue_reconstruction(self, company, user, partners=None):
+        """Rebuild the status history of ``partners`` (or every client) in the background."""
+        return self._queue(
+            {
+                "kind": "reconstruct",
+                "company_id": company.id,
+                "user_id": user.id,
+                "all_clients": partners is None,
+                "partner_ids": [(6, 0, partners.ids)] if partners is not None else [],
+                "total_count": len(partners) if partners is not None else 0,
+            }
+        )
+
+    def _run_reconstruct(self, ids, commit):
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        recalculation._reconstruct_history(
+            self.company_id, ids, commit=commit, on_batch=self._progress
+        )
 
     def _run_status(self, ids, commit):
         self._run_person_batches(

@@ -23,30 +23,35 @@ import logging
 import threading
 from collections import Counter
 from contextlib import contextmanager
+from datetime import date
 
 import psycopg2
 
 from odoo import api, models
 from odoo.tools import SQL, mute_logger, split_every
 
-from ..engine import ClientFacts, UnusableDate, decide
+from ..engine import ClientFacts, UnusableDate, decide, status_since, transitions
 
 _logger = logging.getLogger(__name__)
 
-#: Partner columns a recalculation writes besides the status, in this order.
-FACT_COLUMNS = (
-    "lifecycle_order_count",
-    "lifecycle_last_order_date",
-    "lifecycle_avg_interval_days",
-    "lifecycle_next_order_date",
-    "lifecycle_plannable",
-    "lifecycle_reason_code",
-    "lifecycle_reason_params",
-    "lifecycle_review_date",
-    "lifecycle_error_order_id",
-    "lifecycle_error_date",
-    "lifecycle_held",
-)
+#: Partner columns a recalculation writes besides the status, with their SQL types.
+FACT_COLUMNS = {
+    "lifecycle_order_count": "int",
+    "lifecycle_last_order_date": "date",
+    "lifecycle_avg_interval_days": "numeric",
+    "lifecycle_interval_spread": "numeric",
+    "lifecycle_next_order_date": "date",
+    "lifecycle_next_order_method": "varchar",
+    "lifecycle_plannable": "bool",
+    "lifecycle_reason_code": "varchar",
+    "lifecycle_reason_params": "jsonb",
+    "lifecycle_review_date": "date",
+    "lifecycle_error_order_id": "int",
+    "lifecycle_error_date": "date",
+    "lifecycle_held": "bool",
+}
+#: The ordinal of 1970-01-01: main product quantities arrive as days since then.
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 #: The columns of a hold by hand, cleared when the hold ends.
 HOLD_COLUMNS = (
     "lifecycle_hold_until",
@@ -128,6 +133,105 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         self.env["ir.cron"]._notify_progress(done=stats["clients"], remaining=0)
         _logger.info("Client lifecycle incremental run: %s", dict(stats))
         return stats
+
+    @api.model
+    def _reconstruct_history(self, company, ids=None, today=None, commit=False, on_batch=None):
+        """Rebuild the clients' automatic history from their orders (engine.transitions).
+
+        For each client with orders, its automatic and reconstructed rows are
+        replaced by one row per past transition (origin ``reconstructed``, dated
+        on the day of the transition); the rows of people's acts (by hand,
+        planning, termination) stay. When the replay ends in the client's
+        current status, "status since" becomes the day it entered that status.
+        """
+        ids = self._client_ids(company) if ids is None else ids
+        today = today or company._lifecycle_today()
+        settings = company.sudo()._lifecycle_settings()
+        statuses = {r: s.id for r, s in company.sudo()._lifecycle_role_statuses().items()}
+        role_of = {status_id: role for role, status_id in statuses.items()}
+        stats = Counter()
+        for batch in split_every(self._batch_size, ids, list):
+            if commit:
+                self._begin_batch_transaction()
+            changes, days, since = [], [], {}
+            for row in self._read_facts(company, batch):
+                steps = self._replay(self._facts(row, role_of), settings, today, row)
+                old = None
+                for step in steps:
+                    status_id = statuses.get(step.role)
+                    if status_id and status_id != old:
+                        changes.append(
+                            (row["id"], old, status_id, step.reason_code, step.reason_params)
+                        )
+                        days.append(step.day)
+                        old = status_id
+                if old and old == row["status_id"]:
+                    since[row["id"]] = days[-1]
+            replaced = sorted({change[0] for change in changes})
+            self.env.cr.execute(
+                SQL(
+                    """DELETE FROM partner_lifecycle_history WHERE partner_id = ANY(%s)
+                          AND origin IN ('automatic', 'reconstructed')""",
+                    replaced,
+                )
+            )
+            history = self.env["partner.lifecycle.history"]
+            history._log_automatic_changes(changes, origin="reconstructed", days=days)
+            if since:
+                self.env.cr.execute(
+                    SQL(
+                        """UPDATE res_partner p SET lifecycle_status_date = v.day
+                             FROM unnest(%s::int[], %s::date[]) AS v(id, day)
+                            WHERE p.id = v.id""",
+                        list(since),
+                        list(since.values()),
+                    )
+                )
+            self.env["res.partner"].browse(batch).invalidate_recordset(
+                ["lifecycle_status_date", "lifecycle_history_ids"]
+            )
+            batch_stats = Counter(clients=len(batch), rows=len(changes))
+            if on_batch:
+                on_batch(batch, batch_stats)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            stats.update(batch_stats)
+        return stats
+
+    def _replay(self, facts, settings, today, row):
+        """The engine's transitions of one client; none when a date is unusable."""
+        try:
+            return transitions(facts, settings, today, row["termination_date"])
+        except UnusableDate:
+            return []
+
+    @api.model
+    def _preview(self, company, ids, settings, today=None):
+        """What a recalculation with ``settings`` would change, writing nothing.
+
+        Returns ``[(partner_id, old_status_id, new_status_id, reason_code, params)]``
+        for the clients whose status would change.
+        """
+        company = company.sudo()
+        today = today or company._lifecycle_today()
+        statuses = {r: s.id for r, s in company._lifecycle_role_statuses().items()}
+        role_of = {status_id: role for role, status_id in statuses.items()}
+        changes = []
+        for batch in split_every(self._batch_size, ids, list):
+            for row in self._read_facts(company, batch):
+                outcome = self._decide_row(company, row, settings, statuses, role_of, today)
+                if outcome.new_status_id:
+                    values = outcome.values
+                    changes.append(
+                        (
+                            row["id"],
+                            row["status_id"],
+                            outcome.new_status_id,
+                            values["lifecycle_reason_code"],
+                            values["lifecycle_reason_params"],
+                        )
+                    )
+        return changes
 
     # ------------------------------------------------------------------ runs
     def _can_commit(self):
@@ -352,11 +456,13 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
 
     @api.model
     def _read_facts(self, company, ids):
-        """One dict per client: its stored lifecycle values, its order days, whether marked."""
+        """One dict per client: its stored lifecycle values, its order days, its pauses,
+        whether it is marked, and (consumption method) its main product's quantities."""
         if not ids:
             return []
         self.env["res.partner"].flush_model()
         self.env["sale.order"].flush_model(["partner_id", "state", "date_order", "company_id"])
+        self.env["partner.lifecycle.pause"].flush_model()
         return self.env.execute_query_dict(
             SQL(
                 """SELECT p.id, p.lifecycle_status_id AS status_id,
@@ -366,6 +472,10 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                           %s,
                           EXISTS (SELECT 1 FROM partner_lifecycle_queue q
                                    WHERE q.partner_id = p.id) AS marked,
+                          (SELECT array_agg(ARRAY[pa.date_from, pa.date_to])
+                             FROM partner_lifecycle_pause pa
+                            WHERE pa.partner_id = p.id) AS pauses,
+                          %s AS quantities,
                           o.dates
                      FROM res_partner p
                 LEFT JOIN LATERAL (SELECT array_agg(%s) AS dates
@@ -374,10 +484,36 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                     WHERE p.id = ANY(%s)
                  ORDER BY p.id""",
                 SQL(", ").join(SQL("p.%s", SQL.identifier(name)) for name in FACT_COLUMNS),
+                self._main_product_quantities(company),
                 self._order_day(company),
                 self._counted_order_clause(),
                 list(ids),
             )
+        )
+
+    @api.model
+    def _main_product_quantities(self, company):
+        """``[[order day, quantity], ...]`` of ``p``'s main product, when the company expects
+        next orders by consumption and ``p`` orders one main product (the product of the
+        largest quantity, present in every counted order); NULL otherwise."""
+        if company._lifecycle_settings().next_order_method != "consumption":
+            return SQL("NULL")
+        return SQL(
+            """(WITH lines AS (
+                    SELECT so.id AS order_id, %(day)s AS day, sol.product_id,
+                           sol.product_uom_qty AS qty
+                      FROM res_partner c, sale_order so
+                      JOIN sale_order_line sol ON sol.order_id = so.id
+                     WHERE %(counted)s AND sol.product_id IS NOT NULL),
+                main AS (
+                    SELECT product_id FROM lines GROUP BY product_id
+                    HAVING count(DISTINCT order_id) = (SELECT count(DISTINCT order_id) FROM lines)
+                  ORDER BY sum(qty) DESC, product_id LIMIT 1)
+                SELECT array_agg(ARRAY[(day - DATE '1970-01-01')::numeric, qty] ORDER BY day)
+                  FROM (SELECT day, sum(qty) AS qty FROM lines
+                         WHERE product_id = (SELECT product_id FROM main) GROUP BY day) d)""",
+            day=self._order_day(company),
+            counted=self._counted_order_clause(),
         )
 
     # ------------------------------------------------------------------ deciding
@@ -398,15 +534,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
 
     def _decide_row(self, company, row, settings, statuses, role_of, today):
         status_id = row["status_id"]
-        facts = ClientFacts(
-            order_dates=tuple(row["dates"] or ()),
-            first_delivery_date=row["first_delivery_date"],
-            terminated=bool(row["termination_date"]),
-            current_role=role_of.get(status_id),
-            status_is_automatic=not status_id or status_id in role_of,
-            held_order_count=row["lifecycle_hold_order_count"] if row["lifecycle_held"] else None,
-            hold_until=row["lifecycle_hold_until"],
-        )
+        facts = self._facts(row, role_of)
         stored = self._stored_values(row)
         try:
             decision = self._lifecycle_decide(facts, settings, today)
@@ -415,27 +543,51 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         new_status_id = statuses.get(decision.role) if decision.role else None
         if new_status_id == status_id:
             new_status_id = None
-        average = decision.avg_interval_days
         changed = bool(new_status_id)
-        values = (
-            decision.order_count,
-            decision.last_order_date,
-            round(average, 1) if average is not None else None,
-            decision.next_order_date,
-            decision.plannable,
-            decision.reason_code if changed else row["lifecycle_reason_code"],
-            decision.reason_params if changed else row["lifecycle_reason_params"],
-            decision.review_date,
-            None,
-            None,
-            bool(row["lifecycle_held"]) and not decision.hold_ended,
-        )
-        hold_ended = decision.hold_ended if row["lifecycle_held"] else None
-        outcome = Outcome(
-            row["id"], status_id, new_status_id, values, stored, hold_ended=hold_ended
-        )
+        values = {
+            "lifecycle_order_count": decision.order_count,
+            "lifecycle_last_order_date": decision.last_order_date,
+            "lifecycle_avg_interval_days": _round(decision.avg_interval_days),
+            "lifecycle_interval_spread": _round(decision.interval_spread),
+            "lifecycle_next_order_date": decision.next_order_date,
+            "lifecycle_next_order_method": decision.next_order_method,
+            "lifecycle_plannable": decision.plannable,
+            "lifecycle_reason_code": decision.reason_code
+            if changed
+            else stored["lifecycle_reason_code"],
+            "lifecycle_reason_params": decision.reason_params
+            if changed
+            else stored["lifecycle_reason_params"],
+            "lifecycle_review_date": decision.review_date,
+            "lifecycle_error_order_id": None,
+            "lifecycle_error_date": None,
+            "lifecycle_held": bool(row["lifecycle_held"]) and not decision.hold_ended,
+        }
+        outcome = Outcome(row["id"], status_id, new_status_id, values, stored)
+        outcome.hold_ended = decision.hold_ended if row["lifecycle_held"] else None
         outcome.stored_hold_until = row["lifecycle_hold_until"]
+        outcome.facts, outcome.role = facts, decision.role
+        outcome.termination_date = row["termination_date"]
         return outcome
+
+    def _facts(self, row, role_of):
+        """The engine facts of a row of :meth:`_read_facts`."""
+        status_id = row["status_id"]
+        quantities = tuple(
+            (date.fromordinal(EPOCH_ORDINAL + int(days)), float(qty))
+            for days, qty in row["quantities"] or ()
+        )
+        return ClientFacts(
+            order_dates=tuple(row["dates"] or ()),
+            first_delivery_date=row["first_delivery_date"],
+            terminated=bool(row["termination_date"]),
+            current_role=role_of.get(status_id),
+            status_is_automatic=not status_id or status_id in role_of,
+            held_order_count=row["lifecycle_hold_order_count"] if row["lifecycle_held"] else None,
+            hold_until=row["lifecycle_hold_until"],
+            pauses=tuple(tuple(pause) for pause in row["pauses"] or ()),
+            order_quantities=quantities,
+        )
 
     def _error_outcome(self, company, row, stored, bad_date):
         """Keep the figures, flag the client with the order whose date the rules cannot use."""
@@ -446,7 +598,12 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             order_id,
             bad_date,
         )
-        values = (*stored[:7], None, order_id, bad_date, stored[10])
+        values = {
+            **stored,
+            "lifecycle_review_date": None,
+            "lifecycle_error_order_id": order_id,
+            "lifecycle_error_date": bad_date,
+        }
         return Outcome(row["id"], row["status_id"], None, values, stored, error=True)
 
     @api.model
@@ -466,11 +623,12 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
 
     def _stored_values(self, row):
         """The stored values of a facts row, comparable with an outcome's values."""
-        values = [row[name] for name in FACT_COLUMNS]
-        average = values[2]
-        values[2] = float(average) if average is not None else None
-        values[10] = bool(values[10])
-        return tuple(values)
+        values = {name: row[name] for name in FACT_COLUMNS}
+        for name in ("lifecycle_avg_interval_days", "lifecycle_interval_spread"):
+            if values[name] is not None:
+                values[name] = float(values[name])
+        values["lifecycle_held"] = bool(values["lifecycle_held"])
+        return values
 
     # ------------------------------------------------------------------ writing
     @api.model
@@ -482,53 +640,75 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         """One UPDATE for the changed clients, one INSERT for their history, then the cache."""
         if not outcomes:
             return
-        rows = [(o.partner_id, o.new_status_id or o.status_id, *o.values) for o in outcomes]
-        columns = [list(column) for column in zip(*rows, strict=True)]
-        columns[8] = [json.dumps(params) if params is not None else None for params in columns[8]]
-        self.env.cr.execute(
-            SQL(
-                """UPDATE res_partner p
-                      SET lifecycle_status_id = v.status_id,
-                          lifecycle_order_count = v.order_count,
-                          lifecycle_last_order_date = v.last_order_date,
-                          lifecycle_avg_interval_days = v.avg_interval,
-                          lifecycle_next_order_date = v.next_order_date,
-                          lifecycle_plannable = v.plannable,
-                          lifecycle_reason_code = v.reason_code,
-                          lifecycle_reason_params = v.reason_params::jsonb,
-                          lifecycle_review_date = v.review_date,
-                          lifecycle_error_order_id = v.error_order_id,
-                          lifecycle_error_date = v.error_date,
-                          lifecycle_held = v.held,
-                          lifecycle_hold_until = CASE WHEN v.held THEN p.lifecycle_hold_until END,
-                          lifecycle_hold_user_id
-                              = CASE WHEN v.held THEN p.lifecycle_hold_user_id END,
-                          lifecycle_hold_note = CASE WHEN v.held THEN p.lifecycle_hold_note END,
-                          lifecycle_hold_order_count
-                              = CASE WHEN v.held THEN p.lifecycle_hold_order_count END,
-                          lifecycle_status_date = CASE WHEN p.lifecycle_status_id
-                              IS DISTINCT FROM v.status_id THEN %s ELSE p.lifecycle_status_date END,
-                          write_date = now() AT TIME ZONE 'UTC',
-                          write_uid = %s
-                     FROM unnest(%s::int[], %s::int[], %s::int[], %s::date[], %s::numeric[],
-                                 %s::date[], %s::bool[], %s::varchar[], %s::text[], %s::date[],
-                                 %s::int[], %s::date[], %s::bool[])
-                          AS v(id, status_id, order_count, last_order_date, avg_interval,
-                               next_order_date, plannable, reason_code, reason_params,
-                               review_date, error_order_id, error_date, held)
-                    WHERE p.id = v.id""",
-                today,
-                self.env.uid,
-                *columns,
-            )
-        )
+        quiet = self.env.context.get("lifecycle_quiet")
+        settings = company._lifecycle_settings()
+        columns = {
+            "id": [o.partner_id for o in outcomes],
+            "status_id": [o.new_status_id or o.status_id for o in outcomes],
+            "since": [None if quiet else self._status_since(o, settings, today) for o in outcomes],
+        }
+        for name in FACT_COLUMNS:
+            columns[name] = [o.values[name] for o in outcomes]
+        columns["lifecycle_reason_params"] = [
+            json.dumps(params) if params is not None else None
+            for params in columns["lifecycle_reason_params"]
+        ]
+        types = {"id": "int", "status_id": "int", "since": "date", **FACT_COLUMNS}
+        self.env.cr.execute(self._update_query(columns, types, today))
         self.env["partner.lifecycle.history"]._log_automatic_changes(self._history_rows(outcomes))
         partners = self.env["res.partner"].browse(o.partner_id for o in outcomes)
         names = self._written_fields()
         partners.invalidate_recordset(names)
         partners.modified(names)
-        if not self.env.context.get("lifecycle_quiet"):
+        if not quiet:
             self._announce(company, [o for o in outcomes if o.new_status_id])
+
+    def _update_query(self, columns, types, today):
+        """The UPDATE of :meth:`_write`: the columns arrive as arrays (jsonb as text)."""
+        assignments = [
+            SQL(
+                "%s = v.%s%s",
+                SQL.identifier(name),
+                SQL.identifier(name),
+                SQL("::jsonb") if FACT_COLUMNS[name] == "jsonb" else SQL(""),
+            )
+            for name in FACT_COLUMNS
+        ]
+        held = SQL.identifier("lifecycle_held")
+        assignments += [
+            SQL(
+                "%s = CASE WHEN v.%s THEN p.%s END",
+                SQL.identifier(name),
+                held,
+                SQL.identifier(name),
+            )
+            for name in HOLD_COLUMNS
+        ]
+        arrays = SQL(", ").join(
+            SQL("%s::%s[]", values, SQL("text" if types[name] == "jsonb" else types[name]))
+            for name, values in columns.items()
+        )
+        return SQL(
+            """UPDATE res_partner p
+                  SET lifecycle_status_id = v.status_id, %s,
+                      lifecycle_status_date = CASE WHEN p.lifecycle_status_id
+                          IS DISTINCT FROM v.status_id THEN coalesce(v.since, %s)
+                          ELSE p.lifecycle_status_date END,
+                      write_date = now() AT TIME ZONE 'UTC', write_uid = %s
+                 FROM unnest(%s) AS v(%s)
+                WHERE p.id = v.id""",
+            SQL(", ").join(assignments),
+            today,
+            self.env.uid,
+            arrays,
+            SQL(", ").join(SQL.identifier(name) for name in columns),
+        )
+
+    def _status_since(self, outcome, settings, today):
+        """The day a client entered its new status, from its orders (engine.status_since)."""
+        if not outcome.new_status_id or outcome.facts is None:
+            return None
+        return status_since(outcome.facts, settings, today, outcome.role, outcome.termination_date)
 
     def _history_rows(self, outcomes):
         """History rows of a batch: the end of each hold by hand, then each change of status."""
@@ -541,7 +721,15 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                     (o.partner_id, o.status_id, o.status_id, f"hold_ended_{o.hold_ended}", params)
                 )
             if o.new_status_id:
-                rows.append((o.partner_id, o.status_id, o.new_status_id, o.values[5], o.values[6]))
+                rows.append(
+                    (
+                        o.partner_id,
+                        o.status_id,
+                        o.new_status_id,
+                        o.values["lifecycle_reason_code"],
+                        o.values["lifecycle_reason_params"],
+                    )
+                )
         return rows
 
     def _announce(self, company, outcomes):
@@ -553,9 +741,14 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                 outcome = by_id[partner.id]
                 partner._lifecycle_announce_change(
                     partner.lifecycle_status_id.browse(outcome.status_id),
-                    outcome.values[5],
-                    outcome.values[6],
+                    outcome.values["lifecycle_reason_code"],
+                    outcome.values["lifecycle_reason_params"],
                 )
+
+
+def _round(value):
+    """A figure as stored: one decimal, or None."""
+    return round(value, 1) if value is not None else None
 
 
 class Outcome:
@@ -563,29 +756,34 @@ class Outcome:
 
     __slots__ = (
         "error",
+        "facts",
         "hold_ended",
         "new_status_id",
         "partner_id",
+        "role",
         "status_id",
         "stored",
         "stored_hold_until",
+        "termination_date",
         "values",
     )
 
-    def __init__(
-        self, partner_id, status_id, new_status_id, values, stored, error=False, hold_ended=None
-    ):
+    def __init__(self, partner_id, status_id, new_status_id, values, stored, error=False):
         self.partner_id = partner_id
         self.status_id = status_id
         #: The status to set, or None when the status stays.
         self.new_status_id = new_status_id
-        #: The fact columns to write (FACT_COLUMNS order), and the stored ones.
+        #: The fact columns to write and the stored ones, by name (FACT_COLUMNS).
         self.values = values
         self.stored = stored
         self.error = error
         #: Why a hold by hand ends now (``order``, ``date``), or None.
-        self.hold_ended = hold_ended
+        self.hold_ended = None
         self.stored_hold_until = None
+        #: The engine facts and role of the decision (for the status date).
+        self.facts = None
+        self.role = None
+        self.termination_date = None
 
     @property
     def writes(self):

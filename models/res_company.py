@@ -6,13 +6,14 @@ from odoo.exceptions import ValidationError
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..engine import roles
-from ..engine.settings import LIMITS, LifecycleSettings
+from ..engine.settings import LIMITS, MAX_FACTOR, LifecycleSettings
 
 #: Company field holding the status of each role.
 ROLE_FIELDS = {
     roles.NEW: "lifecycle_status_on_create_id",
     roles.WORKING: "lifecycle_status_on_first_order_id",
     roles.PERMANENT: "lifecycle_status_permanent_id",
+    roles.AT_RISK: "lifecycle_status_at_risk_id",
     roles.SLEEPING: "lifecycle_status_sleeping_id",
     roles.FORMER: "lifecycle_status_former_id",
 }
@@ -24,7 +25,12 @@ NUMBER_FIELDS = {
     "lifecycle_frequency_window_days": "frequency_window_days",
     "lifecycle_frequency_max_gap_days": "frequency_max_gap_days",
     "lifecycle_planning_inactive_days": "planning_inactive_days",
+    "lifecycle_at_risk_min_days": "at_risk_min_days",
+    "lifecycle_at_risk_max_days": "at_risk_max_days",
 }
+#: Roles mapped to the shipped statuses by default; the at-risk rule is off until a
+#: company maps a status to it (the reference behaviour stays the default).
+DEFAULT_ROLES = tuple(role for role in roles.ROLES if role != roles.AT_RISK)
 
 
 class ResCompany(models.Model):
@@ -108,6 +114,44 @@ class ResCompany(models.Model):
         help="Schedule a to-do for the client's salesperson when automation makes the client "
         "sleeping.",
     )
+    lifecycle_status_at_risk_id = fields.Many2one(
+        "partner.lifecycle.status",
+        string="At-Risk Client Status",
+        ondelete="restrict",
+        check_company=True,
+        help="Status of a working or permanent client whose idle days reach its own rhythm "
+        "(the factor times its average interval). Empty: the at-risk rule is off.",
+    )
+    lifecycle_at_risk_factor = fields.Float(
+        string="At Risk From (x Usual Interval)",
+        default=2.0,
+        digits=(4, 1),
+        help="A client is at risk when its days without an order reach this many times its "
+        "own average interval.",
+    )
+    lifecycle_at_risk_min_days = fields.Integer(
+        string="At Risk No Sooner Than (Days)",
+        default=7,
+        help="The at-risk threshold is at least this many days without an order.",
+    )
+    lifecycle_at_risk_max_days = fields.Integer(
+        string="At Risk No Later Than (Days)",
+        default=0,
+        help="The at-risk threshold is at most this many days (0 = no cap; sleeping still "
+        "wins at its own limit).",
+    )
+    lifecycle_next_order_method = fields.Selection(
+        [
+            ("frequency", "Average frequency"),
+            ("consumption", "Consumption of the main product"),
+        ],
+        string="Expected Next Order By",
+        default="frequency",
+        required=True,
+        help="Consumption: the last order's quantity of the client's main product divided by "
+        "its daily use over the window, for clients ordering one main product; others keep "
+        "the average frequency.",
+    )
     lifecycle_tz = fields.Selection(
         _tz_get,
         string="Time Zone of Order Dates",
@@ -121,7 +165,8 @@ class ResCompany(models.Model):
             "lifecycle_numbers_positive",
             "CHECK (lifecycle_permanent_order_count >= 1 AND lifecycle_sleeping_days >= 0 "
             "AND lifecycle_frequency_window_days >= 0 AND lifecycle_frequency_max_gap_days >= 0 "
-            "AND lifecycle_planning_inactive_days >= 0)",
+            "AND lifecycle_planning_inactive_days >= 0 AND lifecycle_at_risk_min_days >= 0 "
+            "AND lifecycle_at_risk_max_days >= 0 AND lifecycle_at_risk_factor >= 0)",
             "The client lifecycle numbers cannot be negative, and N must be at least 1.",
         ),
     ]
@@ -140,6 +185,19 @@ class ResCompany(models.Model):
                         setting=self._lifecycle_field_label(field_name),
                         low=low,
                         high=high,
+                        company=company.name,
+                    )
+                )
+
+    @api.constrains("lifecycle_at_risk_factor")
+    def _check_lifecycle_at_risk_factor(self):
+        for company in self:
+            if not 0 <= company.lifecycle_at_risk_factor <= MAX_FACTOR:
+                raise ValidationError(
+                    self.env._(
+                        "%(setting)s must be between 0 and %(high)s (company %(company)s).",
+                        setting=self._lifecycle_field_label("lifecycle_at_risk_factor"),
+                        high=MAX_FACTOR,
                         company=company.name,
                     )
                 )
@@ -191,6 +249,10 @@ class ResCompany(models.Model):
         return LifecycleSettings(
             frequency_trim_extremes=self.lifecycle_frequency_trim_extremes,
             first_order_trigger=self.lifecycle_first_order_trigger,
+            at_risk_factor=self.lifecycle_at_risk_factor
+            if self.lifecycle_status_at_risk_id
+            else 0.0,
+            next_order_method=self.lifecycle_next_order_method,
             **values,
         )
 
@@ -203,7 +265,8 @@ class ResCompany(models.Model):
         """Map the roles without a status to the statuses shipped with the add-on."""
         for company in self:
             values = {}
-            for role, field_name in ROLE_FIELDS.items():
+            for role in DEFAULT_ROLES:
+                field_name = ROLE_FIELDS[role]
                 status = self.env.ref(f"partner_lifecycle.status_{role}", raise_if_not_found=False)
                 if status and not company[field_name]:
                     values[field_name] = status.id
@@ -238,6 +301,8 @@ class ResCompany(models.Model):
             "lifecycle_frequency_trim_extremes",
             "lifecycle_first_order_trigger",
             "lifecycle_tz",
+            "lifecycle_at_risk_factor",
+            "lifecycle_next_order_method",
         }
 
     def _lifecycle_rule_values(self):

@@ -44,3 +44,18 @@ class ResConfigSettings(models.TransientModel):
     lifecycle_sleeping_activity = fields.Boolean(
         related="company_id.lifecycle_sleeping_activity", readonly=False
     )
+    lifecycle_status_at_risk_id = fields.Many2one(
+        related="company_id.lifecycle_status_at_risk_id", readonly=False
+    )
+    lifecycle_at_risk_factor = fields.Float(
+        related="company_id.lifecycle_at_risk_factor", readonly=False
+    )
+    lifecycle_at_risk_min_days = fields.Integer(
+        related="company_id.lifecycle_at_risk_min_days", readonly=False
+    )
+    lifecycle_at_risk_max_days = fields.Integer(
+        related="company_id.lifecycle_at_risk_max_days", readonly=False
+    )
+    lifecycle_next_order_method = fields.Selection(
+        related="company_id.lifecycle_next_order_method", readonly=False
+    )

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
 
 #: Context key that keeps the "at creation" status off new partners (users, companies).
 NO_STATUS_KEY = "lifecycle_no_status"
@@ -31,6 +32,8 @@ PROTECTED_FIELDS = frozenset(
         "lifecycle_termination_reason",
         "lifecycle_error_order_id",
         "lifecycle_error_date",
+        "lifecycle_interval_spread",
+        "lifecycle_next_order_method",
     }
 )
 
@@ -109,6 +112,31 @@ class ResPartner(models.Model):
         help="Mean number of days between the client's orders, by the company settings.",
         groups="base.group_user",
     )
+    lifecycle_interval_spread = fields.Float(
+        string="Interval Spread (Days)",
+        digits=(16, 1),
+        copy=False,
+        readonly=True,
+        help="Standard deviation of the intervals behind the average order frequency.",
+        groups="base.group_user",
+    )
+    lifecycle_next_order_method = fields.Selection(
+        [("frequency", "Average frequency"), ("consumption", "Consumption")],
+        string="Expected By",
+        copy=False,
+        readonly=True,
+        help="How the expected next order was found.",
+        groups="base.group_user",
+    )
+    lifecycle_explanation = fields.Char(
+        string="In Short",
+        compute="_compute_lifecycle_explanation",
+        help="The client's rhythm in one line: idle days, usual interval, how late, next order.",
+        groups="base.group_user",
+    )
+    lifecycle_pause_ids = fields.One2many(
+        "partner.lifecycle.pause", "partner_id", string="Pauses", groups="base.group_user"
+    )
     lifecycle_next_order_date = fields.Date(
         string="Expected Next Order", copy=False, readonly=True, groups="base.group_user"
     )
@@ -179,6 +207,49 @@ class ResPartner(models.Model):
                 partner.lifecycle_reason_code, partner.lifecycle_reason_params
             )
             partner.lifecycle_reason = text or False
+
+    @api.depends(
+        "lifecycle_last_order_date",
+        "lifecycle_avg_interval_days",
+        "lifecycle_interval_spread",
+        "lifecycle_next_order_date",
+        "lifecycle_next_order_method",
+        "lifecycle_pause_ids",
+    )
+    @api.depends_context("lang")
+    def _compute_lifecycle_explanation(self):
+        for partner in self:
+            partner.lifecycle_explanation = partner._lifecycle_explain() or False
+
+    def _lifecycle_explain(self):
+        """The client's rhythm in one line, in the reader's language."""
+        self.ensure_one()
+        last = self.lifecycle_last_order_date
+        if not last:
+            return self.env._("No confirmed order yet.")
+        today = self._lifecycle_company()._lifecycle_today()
+        idle = (today - last).days
+        parts = [self.env._("%(days)s days since the last order", days=idle)]
+        average = self.lifecycle_avg_interval_days
+        if average:
+            usual = self.env._("usual interval %(days)s days", days=round(average))
+            if self.lifecycle_interval_spread:
+                usual += f" (+/- {round(self.lifecycle_interval_spread)})"
+            parts.append(usual)
+            if idle > average:
+                parts.append(self.env._("%(ratio)sx overdue", ratio=round(idle / average, 1)))
+        pause = self.lifecycle_pause_ids.filtered(lambda p: p.date_from <= today <= p.date_to)[:1]
+        if pause:
+            parts.append(
+                self.env._("paused until %(date)s", date=format_date(self.env, pause.date_to))
+            )
+        if self.lifecycle_next_order_date:
+            day = format_date(self.env, self.lifecycle_next_order_date, date_format="d MMM")
+            if self.lifecycle_next_order_method == "consumption":
+                parts.append(self.env._("next expected %(date)s (by consumption)", date=day))
+            else:
+                parts.append(self.env._("next expected %(date)s", date=day))
+        return "; ".join(parts) + "."
 
     @api.depends("lifecycle_error_order_id", "lifecycle_error_date")
     def _compute_lifecycle_error(self):

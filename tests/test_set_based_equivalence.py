@@ -21,6 +21,8 @@ SETTINGS = [
         "lifecycle_frequency_max_gap_days": 60,
         "lifecycle_frequency_trim_extremes": True,
         "lifecycle_planning_inactive_days": 90,
+        "lifecycle_status_at_risk_id": "partner_lifecycle.status_at_risk",
+        "lifecycle_at_risk_factor": 2.5,
     },
     {
         "lifecycle_first_order_trigger": "order",
@@ -129,7 +131,12 @@ class TestSetBasedEquivalence(LifecycleCommon):
         """Under several settings, each client gets the status and facts of the per-client path."""
         seen = Counter()
         for number, settings in enumerate(SETTINGS):
-            self.company.write(settings)
+            self.company.write(
+                {
+                    key: self.env.ref(value).id if key.endswith("_id") else value
+                    for key, value in settings.items()
+                }
+            )
             expected, reasons = self._expected()
             seen.update(reasons)
             if number == 1:

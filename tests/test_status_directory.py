@@ -9,6 +9,7 @@ STATUS_XMLIDS = (
     "partner_lifecycle.status_new",
     "partner_lifecycle.status_working",
     "partner_lifecycle.status_permanent",
+    "partner_lifecycle.status_at_risk",
     "partner_lifecycle.status_sleeping",
     "partner_lifecycle.status_former",
 )
@@ -30,8 +31,8 @@ class TestStatusDirectory(LifecycleCommon):
         )
         self.env.invalidate_all()
 
-    def test_five_statuses_in_order(self):
-        """The add-on ships New, Working, Permanent, Sleeping and Former, in this order."""
+    def test_six_statuses_in_order(self):
+        """The add-on ships New, Working, Permanent, At risk, Sleeping and Former, in order."""
         shipped = self.env["partner.lifecycle.status"].browse(
             [self.env.ref(xmlid).id for xmlid in STATUS_XMLIDS]
         )
@@ -39,7 +40,7 @@ class TestStatusDirectory(LifecycleCommon):
         self.assertEqual(ordered, shipped)
         self.assertEqual(
             shipped.with_context(lang="en_US").mapped("name"),
-            ["New", "Working", "Permanent", "Sleeping", "Former"],
+            ["New", "Working", "Permanent", "At risk", "Sleeping", "Former"],
         )
 
     def test_shipped_statuses_are_noupdate(self):
@@ -47,7 +48,7 @@ class TestStatusDirectory(LifecycleCommon):
         data = self.env["ir.model.data"].search(
             [("module", "=", "partner_lifecycle"), ("model", "=", "partner.lifecycle.status")]
         )
-        self.assertEqual(len(data), 5)
+        self.assertEqual(len(data), 6)
         self.assertEqual(set(data.mapped("noupdate")), {True})
 
     def test_rename_survives_upgrade(self):

@@ -1,13 +1,21 @@
 from collections import Counter
+from dataclasses import replace
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..engine.settings import LIMITS, MAX_FACTOR
 from .selection import selected_partners
+
+#: The settings a manager can try in a preview, with their engine names.
+PREVIEW_FIELDS = {
+    "preview_permanent_order_count": "permanent_order_count",
+    "preview_sleeping_days": "sleeping_days",
+}
 
 
 class PartnerLifecycleRecalculate(models.TransientModel):
-    """Recalculate order frequency and statuses now, and tell what changed."""
+    """Recalculate order frequency and statuses now (or preview it), and tell what changed."""
 
     _name = "partner.lifecycle.recalculate"
     _description = "Recalculate Order Frequency"
@@ -26,10 +34,38 @@ class PartnerLifecycleRecalculate(models.TransientModel):
         default=lambda self: self.env.company,
         domain=lambda self: [("id", "in", self.env.companies.ids)],
     )
-    state = fields.Selection([("draft", "To Run"), ("done", "Done")], default="draft")
+    preview_only = fields.Boolean(
+        help="Compute what would change, write nothing; try other numbers before saving them "
+        "in the settings.",
+    )
+    preview_permanent_order_count = fields.Integer(
+        string="Permanent After N Orders",
+        default=lambda self: self.env.company.lifecycle_permanent_order_count,
+    )
+    preview_sleeping_days = fields.Integer(
+        string="Sleeping After Days Without Orders",
+        default=lambda self: self.env.company.lifecycle_sleeping_days,
+    )
+    preview_at_risk_factor = fields.Float(
+        string="At Risk From (x Usual Interval)",
+        digits=(4, 1),
+        default=lambda self: self.env.company.lifecycle_at_risk_factor,
+        help="Used when the company maps a status to the at-risk role.",
+    )
+    reconstruct = fields.Boolean(
+        string="Rebuild the Status History",
+        help="Also replace the automatic status history by the transitions replayed from the "
+        "orders, and set each status's real date.",
+    )
+    state = fields.Selection(
+        [("draft", "To Run"), ("done", "Done"), ("preview", "Preview")], default="draft"
+    )
     client_count = fields.Integer(string="Clients Checked", readonly=True)
     changed_count = fields.Integer(string="Clients Changed", readonly=True)
     result = fields.Text(string="Changes by Status", readonly=True)
+    line_ids = fields.One2many(
+        "partner.lifecycle.preview.line", "wizard_id", string="Clients That Would Change"
+    )
 
     @api.model
     def _default_partner_ids(self):
@@ -41,9 +77,8 @@ class PartnerLifecycleRecalculate(models.TransientModel):
             lambda partner: partner.customer_rank > 0 or partner.lifecycle_status_id
         )
 
-    def action_recalculate(self):
-        """Recalculate the scope: small selections at once, the rest in the background."""
-        self.ensure_one()
+    def _check_scope(self):
+        """The user's own company, a selection when the scope says so, a sales manager."""
         if self.company_id not in self.env.user.company_ids:
             raise AccessError(
                 self.env._(
@@ -51,20 +86,32 @@ class PartnerLifecycleRecalculate(models.TransientModel):
                     company=self.company_id.name,
                 )
             )
-        jobs = self.env["partner.lifecycle.job"]
-        if self.scope == "company":
-            job = jobs._queue_recalculation(self.company_id, self.env.user)
-            return jobs._queued_notification(job)
-        clients = self._clients()
-        if not self.partner_ids:
+        if self.scope == "selected" and not self.partner_ids:
             raise UserError(self.env._("Select the clients in the contacts list first."))
+        clients = self._clients() if self.scope == "selected" else self.env["res.partner"]
         clients._lifecycle_check_manager(
             self.env._("Only sales managers can recalculate client statuses.")
         )
-        if jobs._runs_in_background(clients):
-            job = jobs._queue_recalculation(self.company_id, self.env.user, clients)
+        return clients
+
+    def action_recalculate(self):
+        """Recalculate (or preview) the scope: small selections at once, the rest in the
+        background."""
+        self.ensure_one()
+        clients = self._check_scope()
+        if self.preview_only:
+            return self._run_preview(clients)
+        jobs = self.env["partner.lifecycle.job"]
+        if self.scope == "company" or jobs._runs_in_background(clients):
+            partners = clients if self.scope == "selected" else None
+            job = jobs._queue_recalculation(self.company_id, self.env.user, partners)
+            if self.reconstruct:
+                jobs._queue_reconstruction(self.company_id, self.env.user, partners)
             return jobs._queued_notification(job)
-        stats = self.env["partner.lifecycle.recalculation"].sudo()._recalculate_partners(clients)
+        recalculation = self.env["partner.lifecycle.recalculation"].sudo()
+        stats = recalculation._recalculate_partners(clients)
+        if self.reconstruct:
+            recalculation._reconstruct_history(self.company_id, clients.ids)
         self.write(
             {
                 "state": "done",
@@ -73,6 +120,9 @@ class PartnerLifecycleRecalculate(models.TransientModel):
                 "result": jobs._format_counts(Counter(stats)),
             }
         )
+        return self._reopen()
+
+    def _reopen(self):
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -81,3 +131,83 @@ class PartnerLifecycleRecalculate(models.TransientModel):
             "target": "new",
             "name": self.env._("Recalculate Order Frequency"),
         }
+
+    # ------------------------------------------------------------------ preview
+    def _preview_settings(self):
+        """The company's settings with the numbers tried in the wizard, checked."""
+        for name, engine_name in PREVIEW_FIELDS.items():
+            low, high = LIMITS[engine_name]
+            if not low <= self[name] <= high:
+                raise ValidationError(
+                    self.env._(
+                        "%(setting)s must be between %(low)s and %(high)s.",
+                        setting=self._fields[name].get_description(self.env)["string"],
+                        low=low,
+                        high=high,
+                    )
+                )
+        if not 0 <= self.preview_at_risk_factor <= MAX_FACTOR:
+            raise ValidationError(
+                self.env._(
+                    "%(setting)s must be between 0 and %(high)s.",
+                    setting=self._fields["preview_at_risk_factor"].get_description(self.env)[
+                        "string"
+                    ],
+                    high=MAX_FACTOR,
+                )
+            )
+        company = self.company_id.sudo()
+        settings = company._lifecycle_settings()
+        values = {engine: self[name] for name, engine in PREVIEW_FIELDS.items()}
+        if company.lifecycle_status_at_risk_id:
+            values["at_risk_factor"] = self.preview_at_risk_factor
+        return replace(settings, **values)
+
+    def _run_preview(self, clients):
+        """Fill the preview: counts from -> to and the clients that would change."""
+        recalculation = self.env["partner.lifecycle.recalculation"].sudo()
+        settings = self._preview_settings()
+        company_wide = self.scope == "company"
+        ids = recalculation._client_ids(self.company_id) if company_wide else clients.ids
+        changes = recalculation._preview(self.company_id, ids, settings)
+        self.line_ids = [
+            (5, 0, 0),
+            *[
+                (
+                    0,
+                    0,
+                    {
+                        "partner_id": partner_id,
+                        "old_status_id": old,
+                        "new_status_id": new,
+                        "reason_code": code,
+                        "reason_params": params,
+                    },
+                )
+                for partner_id, old, new, code, params in changes
+            ],
+        ]
+        self.write(
+            {
+                "state": "preview",
+                "client_count": len(ids),
+                "changed_count": len(changes),
+                "result": self._format_moves(changes),
+            }
+        )
+        return self._reopen()
+
+    def _format_moves(self, changes):
+        """One line per move "From -> To: count", in the order of the statuses."""
+        statuses = self.env["partner.lifecycle.status"].sudo().with_context(active_test=False)
+        moves = Counter((old, new) for _partner, old, new, _code, _params in changes)
+        if not moves:
+            return self.env._("No client would change status.")
+
+        def name(status_id):
+            return statuses.browse(status_id).name if status_id else self.env._("none")
+
+        return "\n".join(
+            f"{name(old)} → {name(new)}: {count}"
+            for (old, new), count in sorted(moves.items(), key=lambda item: -item[1])
+        )
