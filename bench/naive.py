@@ -12,8 +12,7 @@ from ..models.partner_lifecycle_recalculation import FACT_COLUMNS
 
 def company_roles(company):
     """(status id by role, role by status id) of a company's settings."""
-    statuses = {role: status.id for role, status in company._lifecycle_role_statuses().items()}
-    return statuses, {status_id: role for role, status_id in statuses.items()}
+    return company._lifecycle_role_ids()
 
 
 def counted_orders(partner):

@@ -147,8 +147,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         ids = self._client_ids(company) if ids is None else ids
         today = today or company._lifecycle_today()
         settings = company.sudo()._lifecycle_settings()
-        statuses = {r: s.id for r, s in company.sudo()._lifecycle_role_statuses().items()}
-        role_of = {status_id: role for role, status_id in statuses.items()}
+        statuses, role_of = company.sudo()._lifecycle_role_ids()
         stats = Counter()
         for batch in split_every(self._batch_size, ids, list):
             if commit:
@@ -212,14 +211,12 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         Returns ``[(partner_id, old_status_id, new_status_id, reason_code, params)]``
         for the clients whose status would change.
         """
-        company = company.sudo()
-        today = today or company._lifecycle_today()
-        statuses = {r: s.id for r, s in company._lifecycle_role_statuses().items()}
-        role_of = {status_id: role for role, status_id in statuses.items()}
         changes = []
         for batch in split_every(self._batch_size, ids, list):
-            for row in self._read_facts(company, batch):
-                outcome = self._decide_row(company, row, settings, statuses, role_of, today)
+            rows = self._read_facts(company, batch)
+            for row, outcome in zip(
+                rows, self._decide_rows(company, rows, today, settings), strict=True
+            ):
                 if outcome.new_status_id:
                     values = outcome.values
                     changes.append(
@@ -523,13 +520,13 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         return decide(facts, settings, today)
 
     @api.model
-    def _decide_rows(self, company, rows, today=None):
-        """One :class:`Outcome` per row of :meth:`_read_facts`."""
+    def _decide_rows(self, company, rows, today=None, settings=None):
+        """One :class:`Outcome` per row of :meth:`_read_facts` (``settings``: the company's,
+        or others to preview)."""
         company = company.sudo()
         today = today or company._lifecycle_today()
-        settings = company._lifecycle_settings()
-        statuses = {role: status.id for role, status in company._lifecycle_role_statuses().items()}
-        role_of = {status_id: role for role, status_id in statuses.items()}
+        settings = settings or company._lifecycle_settings()
+        statuses, role_of = company._lifecycle_role_ids()
         return [self._decide_row(company, row, settings, statuses, role_of, today) for row in rows]
 
     def _decide_row(self, company, row, settings, statuses, role_of, today):

@@ -261,6 +261,11 @@ class ResCompany(models.Model):
         self.ensure_one()
         return {role: self[name] for role, name in ROLE_FIELDS.items() if self[name]}
 
+    def _lifecycle_role_ids(self):
+        """(status id by role, role by status id) of this company's mapping."""
+        statuses = {role: status.id for role, status in self._lifecycle_role_statuses().items()}
+        return statuses, {status_id: role for role, status_id in statuses.items()}
+
     def _lifecycle_set_default_statuses(self):
         """Map the roles without a status to the statuses shipped with the add-on."""
         for company in self:
