@@ -26,6 +26,11 @@
         "wizards/partner_lifecycle_recalculate_views.xml",
         "views/partner_lifecycle_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "partner_lifecycle/static/src/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,

@@ -1,0 +1,47 @@
+import { Domain } from "@web/core/domain";
+import { registry } from "@web/core/registry";
+import { getFieldDomain } from "@web/model/relational_model/utils";
+import { useSpecialData } from "@web/views/fields/relational_utils";
+import { StatusBarField, statusBarField } from "@web/views/fields/statusbar/statusbar_field";
+
+/**
+ * The statusbar of a many2one whose records have a `color` (the client statuses): the
+ * current step takes the colour of its status.
+ */
+export class LifecycleStatusBarField extends StatusBarField {
+    static template = "partner_lifecycle.LifecycleStatusBarField";
+
+    setup() {
+        super.setup();
+        if (this.field.type !== "many2one") {
+            return;
+        }
+        // The steps with their colour: the parent reads their names only.
+        this.specialData = useSpecialData((orm, props) => {
+            const { foldField, name: fieldName, record } = props;
+            const { relation } = record.fields[fieldName];
+            const fieldNames = ["display_name", "color", ...(foldField ? [foldField] : [])];
+            const value = record.data[fieldName];
+            let domain = getFieldDomain(record, fieldName, props.domain);
+            if (domain.length && value) {
+                domain = Domain.or([[["id", "=", value[0]]], domain]).toList(record.evalContext);
+            }
+            return orm.searchRead(relation, domain, fieldNames);
+        });
+    }
+
+    get colorClass() {
+        const value = this.props.record.data[this.props.name];
+        const options = this.field.type === "many2one" ? this.specialData.data : [];
+        const current = value && options.find((option) => option.id === value[0]);
+        return current?.color ? `o_lifecycle_statusbar_color_${current.color}` : "";
+    }
+}
+
+export const lifecycleStatusBarField = {
+    ...statusBarField,
+    component: LifecycleStatusBarField,
+    additionalClasses: ["o_field_statusbar"],
+};
+
+registry.category("fields").add("lifecycle_statusbar", lifecycleStatusBarField);
