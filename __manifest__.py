@@ -21,6 +21,7 @@
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
         "views/partner_lifecycle_report_views.xml",
+        "views/partner_lifecycle_history_views.xml",
         "views/partner_lifecycle_job_views.xml",
         "wizards/partner_lifecycle_terminate_views.xml",
         "wizards/partner_lifecycle_recalculate_views.xml",
