@@ -31,6 +31,9 @@
         "web.assets_backend": [
             "partner_lifecycle/static/src/**/*",
         ],
+        "web.assets_tests": [
+            "partner_lifecycle/static/tests/tours/*.js",
+        ],
     },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

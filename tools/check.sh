@@ -5,8 +5,9 @@
 # 2. the engine tests (tests_engine/, plain pytest), line coverage of engine/ >= 95 %;
 # 3. python -m build --wheel: the wheel holds the add-on and nothing else;
 # 4. with Odoo 18 (tools/lib.sh): in fresh databases copied from a cached sale_stock template,
-#    the add-on installed from this checkout (addons path) with its tests, then upgraded (-u),
-#    the live concurrency scenarios on committed data (bench/concurrency.py), an uninstall
+#    the add-on installed from this checkout (addons path) with its tests (browser tours in
+#    Debian's chromium, apt-get as root when missing), then upgraded (-u), the live
+#    concurrency scenarios on committed data (bench/concurrency.py), an uninstall
 #    and a reinstall (tools/check_odoo.sh); and installed from the wheel (pip, no addons
 #    path) with its tests. Any error, failed test or warning about the add-on fails the run.
 # Last line: "total: N passed, N failed, N skipped" (a failed step counts as one failure).
@@ -16,7 +17,7 @@ set -uo pipefail
 # shellcheck source=tools/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$PL_ROOT" || exit 1
-[ $# -eq 0 ] || { sed -n '2,12p' "$0" | cut -c3- && exit 2; }
+[ $# -eq 0 ] || { sed -n '2,13p' "$0" | cut -c3- && exit 2; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/partner_lifecycle_check.XXXXXX") || exit 1
 STEPS=() FAILED_STEPS=() LINES=() PASSED=0 FAILED=0 SKIPPED=0 STEP_FAILURES=0 DBS=()

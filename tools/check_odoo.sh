@@ -69,6 +69,8 @@ odoo_checks() {
     pl_odoo_env || { record "odoo environment" FAILED && return 1; }
     echo "Odoo environment: $PL_VENV"
     pl_start_postgres || { record postgresql FAILED && return 1; }
+    # the browser tours (tests/test_tours.py); without Chromium, Odoo reports them as skipped
+    pl_require_chromium || LINES+=("browser tours skipped: no Chromium (reason above)")
     local addons DB rc
     addons=$(pl_addons_dir) || return 1
     odoo_suite "odoo install + tests" odoo checkout "$PL_VENV/bin/python" "$PL_ROOT" "$addons" &&

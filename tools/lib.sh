@@ -89,13 +89,16 @@ pl_odoo_env() { # set PL_VENV to an environment with Odoo 18 installed (pip) and
     PL_VENV=$venv
 }
 
-pl_require_gettext() { # install GNU gettext (msgfmt, msgmerge) when missing, as root
-    command -v msgfmt >/dev/null && return 0
-    [ "$(id -u)" = 0 ] || { pl_say "msgfmt missing: apt-get install gettext" && return 1; }
-    pl_say "Installing gettext (apt-get)"
-    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext; } \
-        >"$PL_CACHE/apt-gettext.log" 2>&1 || { tail "$PL_CACHE/apt-gettext.log" >&2 && return 1; }
+pl_apt_require() { # pl_apt_require PACKAGE COMMAND...: apt-get PACKAGE, as root, unless a COMMAND exists
+    local log=$PL_CACHE/apt-$1.log cmd
+    for cmd in "${@:2}"; do command -v "$cmd" >/dev/null && return 0; done
+    [ "$(id -u)" = 0 ] || { pl_say "$1 missing and not root: apt-get install $1" && return 1; }
+    pl_say "Installing $1 (apt-get)" && mkdir -p "$PL_CACHE"
+    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$1"; } >"$log" 2>&1 ||
+        { pl_say "apt-get install $1 failed: $(tail -n 1 "$log") (log: $log)" && return 1; }
 }
+pl_require_gettext() { pl_apt_require gettext msgfmt; } # GNU gettext: msgfmt, msgmerge
+pl_require_chromium() { pl_apt_require chromium google-chrome chromium chromium-browser; } # tours
 
 pl_start_postgres() { # a PostgreSQL server that answers, a superuser role for this user
     local cluster=${PARTNER_LIFECYCLE_PG_CLUSTER:-15 main}
@@ -118,9 +121,7 @@ pl_odoo_config() { # pl_odoo_config FILE [ADDONS_PATH]: write an Odoo configurat
         ${2:+"addons_path = $2"} >"$1"
 }
 
-pl_odoo() { # pl_odoo PYTHON CONFIG ODOO_ARGS...: run Odoo's odoo-bin with PYTHON and CONFIG
-    "$1" "$PL_ODOO_SRC/odoo-bin" -c "$2" "${@:3}"
-}
+pl_odoo() { "$1" "$PL_ODOO_SRC/odoo-bin" -c "$2" "${@:3}"; } # pl_odoo PYTHON CONFIG ODOO_ARGS...
 
 pl_wheel_layer() { # pl_wheel_layer DIR WHEEL: an environment over PL_VENV, WHEEL installed by pip
     local site
