@@ -22,6 +22,7 @@ export class LifecycleBadgeField extends BadgeField {
 export const lifecycleBadgeField = {
     ...badgeField,
     component: LifecycleBadgeField,
+    additionalClasses: ["o_field_badge"], // laid out as Odoo's badges
     extractProps: (fieldInfo, dynamicInfo) => ({
         ...badgeField.extractProps(fieldInfo, dynamicInfo),
         colorField: fieldInfo.options.color_field,
