@@ -74,7 +74,7 @@ build_wheel() {
     "$PL_DEV/python" -m zipfile -l "$WHEEL" | awk 'NR > 1 { print $1 }' >"$WORK/wheel.txt"
     echo "$(basename "$WHEEL"): $(wc -l <"$WORK/wheel.txt") files"
     grep -qx "odoo/addons/$PL_MODULE/__manifest__.py" "$WORK/wheel.txt" &&
-        ! grep -E "^odoo/addons/$PL_MODULE/(\.|tools/|tests_engine/|bench/(benchmark|demo|run_odoo))" "$WORK/wheel.txt" &&
+        ! grep -E "^odoo/addons/$PL_MODULE/(\.|tools/|tests_engine/|docs/|bench/(benchmark|demo|run_odoo))" "$WORK/wheel.txt" &&
         record wheel ok || record wheel "FAILED (no manifest, or the files above)"
 }
 
