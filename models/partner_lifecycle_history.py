@@ -57,6 +57,9 @@ class PartnerLifecycleHistory(models.Model):
     company_id = fields.Many2one(
         related="partner_id.company_id", store=True, index=True, string="Company"
     )
+    salesperson_id = fields.Many2one(
+        related="partner_id.user_id", store=True, index=True, string="Salesperson"
+    )
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
     old_status_id = fields.Many2one(
         "partner.lifecycle.status", string="From Status", ondelete="set null", readonly=True
@@ -130,10 +133,11 @@ class PartnerLifecycleHistory(models.Model):
         self.env.cr.execute(
             SQL(
                 """INSERT INTO partner_lifecycle_history
-                       (partner_id, company_id, date, old_status_id, new_status_id, origin,
-                        reason_code, reason_params,
+                       (partner_id, company_id, salesperson_id, date, old_status_id,
+                        new_status_id, origin, reason_code, reason_params,
                         user_id, create_uid, create_date, write_uid, write_date)
-                   SELECT v.partner_id, p.company_id, v.moment, v.old_id, v.new_id, %(origin)s,
+                   SELECT v.partner_id, p.company_id, p.user_id, v.moment, v.old_id, v.new_id,
+                          %(origin)s,
                           v.code, v.params::jsonb, %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                      FROM unnest(%(partners)s::int[], %(olds)s::int[], %(news)s::int[],
                                  %(codes)s::varchar[], %(params)s::text[], %(moments)s::timestamp[])

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..engine import roles
 from .res_company import ROLE_FIELDS
 
 
@@ -20,6 +21,39 @@ class PartnerLifecycleStatus(models.Model):
         "res.company", help="Leave empty to share the status with every company."
     )
     partner_count = fields.Integer(compute="_compute_partner_count", string="Clients")
+    role = fields.Selection(
+        [
+            (roles.NEW, "New"),
+            (roles.WORKING, "Working"),
+            (roles.PERMANENT, "Permanent"),
+            (roles.AT_RISK, "At risk"),
+            (roles.SLEEPING, "Sleeping"),
+            (roles.FORMER, "Former"),
+        ],
+        string="Lifecycle Role",
+        compute="_compute_role",
+        search="_search_role",
+        help="What automation means by this status in the current company's settings.",
+    )
+
+    @api.depends_context("company")
+    def _compute_role(self):
+        role_of = self.env.company.sudo()._lifecycle_role_ids()[1]
+        for status in self:
+            status.role = role_of.get(status.id, False)
+
+    def _search_role(self, operator, value):
+        """Statuses mapped to the given roles in the settings of the user's companies."""
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Unsupported search on the lifecycle role."))
+        wanted = {value} if isinstance(value, str) else set(value or ())
+        ids = [
+            status_id
+            for company in self.env.companies.sudo()
+            for status_id, role in company._lifecycle_role_ids()[1].items()
+            if role in wanted
+        ]
+        return [("id", "in" if operator in ("=", "in") else "not in", ids)]
 
     def _compute_partner_count(self):
         counts = dict(

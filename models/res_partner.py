@@ -110,6 +110,7 @@ class ResPartner(models.Model):
         copy=False,
         readonly=True,
         help="Mean number of days between the client's orders, by the company settings.",
+        aggregator="avg",
         groups="base.group_user",
     )
     lifecycle_interval_spread = fields.Float(

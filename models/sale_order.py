@@ -14,6 +14,7 @@ class SaleOrder(models.Model):
         related="partner_id.commercial_partner_id.lifecycle_status_id",
         string="Client Status",
     )
+    lifecycle_status_color = fields.Integer(related="lifecycle_status_id.color")
 
     @api.constrains("date_order")
     def _check_lifecycle_date_order(self):

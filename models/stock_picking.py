@@ -8,6 +8,7 @@ class StockPicking(models.Model):
         related="partner_id.commercial_partner_id.lifecycle_status_id",
         string="Client Status",
     )
+    lifecycle_status_color = fields.Integer(related="lifecycle_status_id.color")
 
     def _action_done(self):
         result = super()._action_done()
