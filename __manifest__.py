@@ -14,6 +14,7 @@
         "data/partner_lifecycle_status_data.xml",
         "data/ir_cron_data.xml",
         "views/partner_lifecycle_status_views.xml",
+        "views/partner_lifecycle_zone_views.xml",
         "wizards/partner_lifecycle_status_change_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",

@@ -3,6 +3,7 @@ from . import partner_lifecycle_history
 from . import partner_lifecycle_queue
 from . import partner_lifecycle_recalculation
 from . import partner_lifecycle_job
+from . import partner_lifecycle_zone
 from . import res_company
 from . import res_config_settings
 from . import res_partner

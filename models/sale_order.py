@@ -14,6 +14,14 @@ class SaleOrder(models.Model):
         related="partner_id.commercial_partner_id.lifecycle_status_id",
         string="Client Status",
     )
+    lifecycle_zone_id = fields.Many2one(
+        "partner.lifecycle.zone",
+        string="Delivery Zone",
+        index="btree_not_null",
+        check_company=True,
+        copy=False,
+        help="The delivery zone (route) of the delivery plan the quotation was made from.",
+    )
 
     @api.constrains("date_order")
     def _check_lifecycle_date_order(self):
