@@ -10,3 +10,4 @@ from . import test_recalculate_wizard
 from . import test_translation
 from . import test_set_based_equivalence
 from . import test_engine
+from . import test_planning
