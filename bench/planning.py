@@ -29,8 +29,9 @@ SCHEDULED_EVERY = 20
 
 
 def prepare_zones(env, company, zones=ZONES):
-    """Create the zones when missing; spread the company's clients over them by id and give
-    one client in ``SCHEDULED_EVERY`` a weekly contact schedule on one weekday."""
+    """Create the zones when missing; spread the company's clients over them (by a hash of
+    their id) and give one client in ``SCHEDULED_EVERY`` a weekly contact schedule on one
+    weekday, Monday to Friday."""
     zone_model = env["partner.lifecycle.zone"]
     records = [
         zone_model.search([("name", "=", name)], limit=1)
@@ -40,10 +41,11 @@ def prepare_zones(env, company, zones=ZONES):
     recalculation = env["partner.lifecycle.recalculation"]
     env.flush_all()
     weekday = SQL("mod(p.id / %s, 5)", SCHEDULED_EVERY)
+    spread = SQL("mod(hashint4(p.id) + 2147483648, %s)", len(records))
     env.cr.execute(
         SQL(
             """UPDATE res_partner p
-                  SET lifecycle_zone_id = (%(zones)s::int[])[mod(p.id, %(count)s) + 1],
+                  SET lifecycle_zone_id = (%(zones)s::int[])[%(spread)s + 1],
                       lifecycle_schedule_kind = CASE WHEN mod(p.id, %(every)s) = 0
                                                      THEN 'weekdays' END,
                       lifecycle_schedule_mon = mod(p.id, %(every)s) = 0 AND %(weekday)s = 0,
@@ -53,7 +55,7 @@ def prepare_zones(env, company, zones=ZONES):
                       lifecycle_schedule_fri = mod(p.id, %(every)s) = 0 AND %(weekday)s = 4
                 WHERE %(client)s AND %(company)s""",
             zones=[zone.id for zone in records],
-            count=len(records),
+            spread=spread,
             every=SCHEDULED_EVERY,
             weekday=weekday,
             client=recalculation._client_clause(),
