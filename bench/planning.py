@@ -6,7 +6,8 @@
   ``day`` (every zone), each run rolled back.
 - As a command, on a database holding generated clients::
 
-      python bench/run_odoo.py -d DB [ODOO OPTIONS] -- planning [--repeat 3] [--day YYYY-MM-DD]
+      python bench/run_odoo.py -d DB [ODOO OPTIONS] -- planning [--recalculate]
+          [--repeat 3] [--day YYYY-MM-DD]
 
   gives the clients zones and schedules and turns the schedule setting on
   (committed: run it on a benchmark database), measures the floor of
@@ -116,10 +117,17 @@ def main(env, argv):
     parser = argparse.ArgumentParser(prog="planning", description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--day", type=date.fromisoformat, default=None)
+    parser.add_argument(
+        "--recalculate",
+        action="store_true",
+        help="run the full recalculation first (freshly generated clients have no figures)",
+    )
     args = parser.parse_args(argv)
     from . import benchmark  # the floor of the benchmark; not shipped in the wheel
 
     company = env.company
+    if args.recalculate:
+        env["partner.lifecycle.recalculation"]._recalculate_company(company, commit=True)
     day = args.day or company._lifecycle_today() + timedelta(days=1)
     clients = len(env["partner.lifecycle.recalculation"]._client_ids(company))
     prepare_zones(env, company)

@@ -9,6 +9,7 @@ does the same for tomorrow's plan of each company that asks for it.
 """
 
 import logging
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -229,14 +230,30 @@ class PartnerLifecyclePlanning(models.Model):
         use_schedule = company.lifecycle_planning_use_schedule
         overdue_days = company.lifecycle_planning_overdue_days
         entries = []
-        for row in self._lifecycle_candidates(use_schedule):
-            found = self._lifecycle_planning_due(row, use_schedule, overdue_days)
-            if found is not None:
-                entries.append((row, found))
-        entries.sort(key=lambda entry: self._lifecycle_line_order(*entry))
-        self._lifecycle_insert_lines(entries)
+        with self._lifecycle_without_jit():
+            for row in self._lifecycle_candidates(use_schedule):
+                found = self._lifecycle_planning_due(row, use_schedule, overdue_days)
+                if found is not None:
+                    entries.append((row, found))
+            entries.sort(key=lambda entry: self._lifecycle_line_order(*entry))
+            self._lifecycle_insert_lines(entries)
         _logger.info("Delivery plan %s: %s clients added", self.name, len(entries))
         return len(entries)
+
+    @contextmanager
+    def _lifecycle_without_jit(self):
+        """Run the block's queries without PostgreSQL's JIT compilation, back to the previous
+        setting after it (an error rolls the setting back with the transaction).
+
+        The planner prices the recalculation's client clause far above its real
+        cost (its EXISTS on orders is never reached for clients with a status),
+        and compiling the fill's queries took longer than running them.
+        """
+        cr = self.env.cr
+        cr.execute(SQL("SELECT current_setting('jit'), set_config('jit', 'off', true)"))
+        previous = cr.fetchone()[0]
+        yield
+        cr.execute(SQL("SELECT set_config('jit', %s, true)", previous))
 
     @api.model
     def _lifecycle_line_order(self, row, found):
@@ -309,10 +326,7 @@ class PartnerLifecyclePlanning(models.Model):
                            OR GREATEST(p.lifecycle_next_order_date, pp.postponed_to) <= %(date_to)s)
                       AND NOT EXISTS (SELECT 1 FROM partner_lifecycle_planning_line l
                                        WHERE l.planning_id = %(plan)s AND l.partner_id = p.id)
-                      AND NOT EXISTS (SELECT 1 FROM res_partner c, sale_order so
-                                       WHERE %(counted)s AND %(in_period)s)
-                      AND NOT EXISTS (SELECT 1 FROM res_partner c, sale_order so
-                                       WHERE %(quotation)s AND %(in_period)s)""",
+                      AND p.id NOT IN (%(busy)s)""",
                 client=recalculation._client_clause(),
                 company=recalculation._company_clause(company),
                 statuses=self.status_ids.ids,
@@ -321,10 +335,21 @@ class PartnerLifecyclePlanning(models.Model):
                 scheduled=scheduled,
                 date_to=self.date_to,
                 plan=self.id,
-                counted=recalculation._counted_order_clause(),
-                quotation=self._lifecycle_quotation_clause(),
-                in_period=self._lifecycle_in_period_clause(),
+                busy=self._lifecycle_busy_query(),
             )
+        )
+
+    def _lifecycle_busy_query(self):
+        """The ids of the clients with a quotation or confirmed order dated in the plan's
+        period: one pass over the orders of the period (found by their date and commitment
+        date indexes), not a search per client."""
+        self.ensure_one()
+        return SQL(
+            """SELECT p.id FROM sale_order so, res_partner c, res_partner p
+                WHERE (%(counted)s OR %(quotation)s) AND %(in_period)s""",
+            counted=self.env["partner.lifecycle.recalculation"]._counted_order_clause(),
+            quotation=self._lifecycle_quotation_clause(),
+            in_period=self._lifecycle_in_period_clause(),
         )
 
     @api.model
@@ -339,14 +364,24 @@ class PartnerLifecyclePlanning(models.Model):
 
     def _lifecycle_in_period_clause(self):
         """``so`` is dated in the plan's period: its order day or its delivery (commitment)
-        day, both in the company's time zone, falls between the plan's first and last day."""
+        day, both in the company's time zone, falls between the plan's first and last day.
+
+        Each day test comes with a range of UTC moments a day wider on each side (any
+        time zone fits in it), which the indexes of the two dates can serve.
+        """
         self.ensure_one()
         company = self.company_id.sudo()
         order_day = self.env["partner.lifecycle.recalculation"]._order_day(company)
+        low = datetime.combine(self.date_from - timedelta(days=1), time.min)
+        high = datetime.combine(self.date_to + timedelta(days=2), time.min)
         return SQL(
-            """(%(order_day)s BETWEEN %(start)s AND %(end)s
-                OR (so.commitment_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                   BETWEEN %(start)s AND %(end)s)""",
+            """((so.date_order >= %(low)s AND so.date_order < %(high)s
+                 AND %(order_day)s BETWEEN %(start)s AND %(end)s)
+                OR (so.commitment_date >= %(low)s AND so.commitment_date < %(high)s
+                    AND (so.commitment_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                        BETWEEN %(start)s AND %(end)s))""",
+            low=low,
+            high=high,
             order_day=order_day,
             tz=company._lifecycle_timezone(),
             start=self.date_from,
@@ -375,15 +410,14 @@ class PartnerLifecyclePlanning(models.Model):
                            zone_id, delivery_address_id, product_id, quantity, call_result,
                            create_uid, create_date, write_uid, write_date)
                    SELECT %(plan)s, %(company)s, v.sequence, p.id, v.expected_date, v.postponed,
-                          p.lifecycle_zone_id, COALESCE(a.address_id, p.id), u.product_id,
+                          p.lifecycle_zone_id, COALESCE(u.address_id, p.id), u.product_id,
                           CASE WHEN %(fill_quantity)s THEN u.quantity END, 'not_called',
                           %(uid)s, %(now)s, %(uid)s, %(now)s
                      FROM unnest(%(ids)s::int[], %(dates)s::date[], %(postponed)s::bool[],
                                  %(sequences)s::int[])
                           AS v(partner_id, expected_date, postponed, sequence)
                      JOIN res_partner p ON p.id = v.partner_id
-                LEFT JOIN LATERAL (%(usual)s) u ON TRUE
-                LEFT JOIN LATERAL (%(address)s) a ON TRUE""",
+                LEFT JOIN LATERAL (%(usual)s) u ON TRUE""",
                 plan=self.id,
                 company=company.id,
                 fill_quantity=company.lifecycle_planning_fill_quantity,
@@ -393,54 +427,52 @@ class PartnerLifecyclePlanning(models.Model):
                 dates=[found.expected_date for _row, found in entries],
                 postponed=[found.postponed for _row, found in entries],
                 sequences=list(range(start + 1, start + 1 + len(entries))),
-                usual=self._lifecycle_usual_product_query(),
-                address=self._lifecycle_address_query(),
+                usual=self._lifecycle_usual_order_query(),
             )
         )
         self.invalidate_recordset(["line_ids"])
         self.env["partner.lifecycle.planning.line"].invalidate_model()
 
     @api.model
-    def _lifecycle_usual_product_query(self):
-        """For the client ``p``: its usual product (``product_id``), the one in most of its
-        last ``_lifecycle_recent_orders`` confirmed orders (the most recent on a tie), and
-        its usual quantity (``quantity``): the median of that product's quantity in those
-        orders, the lower of the two middle values for an even count (a quantity the
-        client really ordered). Active products for sale only."""
+    def _lifecycle_usual_order_query(self):
+        """For the client ``p``, from its last ``_lifecycle_recent_orders`` confirmed orders:
+
+        - ``product_id``: its usual product, the one in most of these orders (the most
+          recently ordered on a tie; active products for sale only);
+        - ``quantity``: its usual quantity, the median of that product's quantity in these
+          orders, the lower of the two middle values for an even count (a quantity the
+          client really ordered);
+        - ``address_id``: the delivery address of its last order.
+        """
         return SQL(
-            """SELECT ol.product_id,
-                      percentile_disc(0.5) WITHIN GROUP (ORDER BY ol.quantity) AS quantity
-                 FROM (SELECT so.id, so.date_order
-                         FROM res_partner c, sale_order so
-                        WHERE %(counted)s
-                     ORDER BY so.date_order DESC, so.id DESC
-                        LIMIT %(recent)s) r
-                 JOIN LATERAL (SELECT l.product_id, sum(l.product_uom_qty) AS quantity
-                                 FROM sale_order_line l
-                                WHERE l.order_id = r.id AND l.product_id IS NOT NULL
-                                  AND l.display_type IS NULL AND l.is_downpayment IS NOT TRUE
-                             GROUP BY l.product_id) ol ON TRUE
-                 JOIN product_product pp ON pp.id = ol.product_id AND pp.active
-                 JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                                         AND pt.active AND pt.sale_ok
-             GROUP BY ol.product_id
-             ORDER BY count(*) DESC, max(r.date_order) DESC, ol.product_id
-                LIMIT 1""",
+            """WITH recent AS (
+                   SELECT so.id, so.date_order, so.partner_shipping_id
+                     FROM res_partner c, sale_order so
+                    WHERE %(counted)s
+                 ORDER BY so.date_order DESC, so.id DESC
+                    LIMIT %(recent)s)
+               SELECT (SELECT r.partner_shipping_id FROM recent r
+                        ORDER BY r.date_order DESC, r.id DESC LIMIT 1) AS address_id,
+                      usual.product_id, usual.quantity
+                 FROM (SELECT 1) AS one
+            LEFT JOIN LATERAL (
+                   SELECT ol.product_id,
+                          percentile_disc(0.5) WITHIN GROUP (ORDER BY ol.quantity) AS quantity
+                     FROM recent r
+                     JOIN LATERAL (SELECT l.product_id, sum(l.product_uom_qty) AS quantity
+                                     FROM sale_order_line l
+                                    WHERE l.order_id = r.id AND l.product_id IS NOT NULL
+                                      AND l.display_type IS NULL
+                                      AND l.is_downpayment IS NOT TRUE
+                                 GROUP BY l.product_id) ol ON TRUE
+                     JOIN product_product pp ON pp.id = ol.product_id AND pp.active
+                     JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                                             AND pt.active AND pt.sale_ok
+                 GROUP BY ol.product_id
+                 ORDER BY count(*) DESC, max(r.date_order) DESC, ol.product_id
+                    LIMIT 1) usual ON TRUE""",
             counted=self.env["partner.lifecycle.recalculation"]._counted_order_clause(),
             recent=self._lifecycle_recent_orders,
-        )
-
-    @api.model
-    def _lifecycle_address_query(self):
-        """For the client ``p``: the delivery address of its last confirmed order
-        (``address_id``); without one, the line takes the client itself."""
-        return SQL(
-            """SELECT so.partner_shipping_id AS address_id
-                 FROM res_partner c, sale_order so
-                WHERE %s
-             ORDER BY so.date_order DESC, so.id DESC
-                LIMIT 1""",
-            self.env["partner.lifecycle.recalculation"]._counted_order_clause(),
         )
 
     @api.model
@@ -466,19 +498,17 @@ class PartnerLifecyclePlanning(models.Model):
     @api.model
     def _lifecycle_usual_orders(self, partner_ids):
         """``{client id: {"product_id", "quantity", "address_id"}}`` for lines added by hand,
-        by the same queries as the fill."""
+        by the same query as the fill."""
         if not partner_ids:
             return {}
         self._lifecycle_flush_orders()
         rows = self.env.execute_query_dict(
             SQL(
-                """SELECT p.id, u.product_id, u.quantity, COALESCE(a.address_id, p.id) AS address_id
+                """SELECT p.id, u.product_id, u.quantity, COALESCE(u.address_id, p.id) AS address_id
                      FROM res_partner p
                 LEFT JOIN LATERAL (%s) u ON TRUE
-                LEFT JOIN LATERAL (%s) a ON TRUE
                     WHERE p.id = ANY(%s)""",
-                self._lifecycle_usual_product_query(),
-                self._lifecycle_address_query(),
+                self._lifecycle_usual_order_query(),
                 list(partner_ids),
             )
         )

@@ -14,6 +14,8 @@ class SaleOrder(models.Model):
         related="partner_id.commercial_partner_id.lifecycle_status_id",
         string="Client Status",
     )
+    #: Delivery planning finds the orders to deliver in its days by this date.
+    commitment_date = fields.Datetime(index="btree_not_null")
     lifecycle_zone_id = fields.Many2one(
         "partner.lifecycle.zone",
         string="Delivery Zone",
