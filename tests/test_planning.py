@@ -13,7 +13,7 @@ from .common import LifecycleCommon
 
 
 class PlanningCommon(LifecycleCommon):
-    """Clients due around tomorrow, zones, and helpers to make and fill plans."""
+    """Clients due around tomorrow, two zones, and methods that make and fill plans."""
 
     @classmethod
     def setUpClass(cls):
@@ -502,6 +502,22 @@ class TestPlanningAccess(PlanningCommon):
         self.assertEqual(self.due.lifecycle_status_id, self.status_permanent)
         self.assertEqual(line.order_id.user_id, self.salesman)
         self.assertEqual(plan.state, "done")
+
+    def test_menus_and_views_of_a_dispatcher(self):
+        """A salesperson finds Delivery Planning in Contacts and opens its views; an employee
+        without sales rights does not see the menu."""
+        menu = self.env.ref("partner_lifecycle.partner_lifecycle_planning_menu_contacts")
+        visible = self.env(user=self.salesman)["ir.ui.menu"]._visible_menu_ids()
+        self.assertEqual(menu.id in visible, True)
+        self.assertEqual(menu.parent_id.parent_id, self.env.ref("contacts.menu_contacts"))
+        hidden = self.env(user=self.plain_user)["ir.ui.menu"]._visible_menu_ids()
+        self.assertEqual(menu.id in hidden, False)
+        plans = self.env(user=self.salesman)["partner.lifecycle.planning"]
+        views = plans.get_views([(False, "list"), (False, "form"), (False, "search")])
+        self.assertEqual(set(views["views"]), {"list", "form", "search"})
+        lines = self.env(user=self.salesman)["partner.lifecycle.planning.line"]
+        views = lines.get_views([(False, "list"), (False, "calendar"), (False, "search")])
+        self.assertIn('date_start="expected_date"', views["views"]["calendar"]["arch"])
 
     def test_dispatcher_cannot_terminate(self):
         """A salesperson who plans cannot terminate a client's contract."""
