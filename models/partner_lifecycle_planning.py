@@ -330,7 +330,7 @@ class PartnerLifecyclePlanning(models.Model):
                 client=recalculation._client_clause(),
                 company=recalculation._company_clause(company),
                 statuses=self.status_ids.ids,
-                former=company.lifecycle_status_former_id.id,
+                former=company.lifecycle_status_former_id.id or None,
                 zone=zone,
                 scheduled=scheduled,
                 date_to=self.date_to,

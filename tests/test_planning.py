@@ -147,6 +147,11 @@ class TestPlanning(PlanningCommon):
         self.company.lifecycle_planning_overdue_days = 0
         self.assertEqual(beyond in self._filled().line_ids.partner_id, True)
 
+    def test_fill_without_a_former_status(self):
+        """A company whose roles map no former status still fills its plans."""
+        self.company.lifecycle_status_former_id = False
+        self.assertEqual(self._filled().line_ids.partner_id, self.due | self.overdue)
+
     def test_not_plannable_client_left_out(self):
         """A client out of delivery planning (idle longer than X days) is not proposed."""
         self.company.lifecycle_planning_inactive_days = 15
