@@ -9,7 +9,7 @@ grouped by client status. It commits and prints a summary.
 import json
 import time
 
-from . import generate
+from . import generate, planning
 
 COMPANY_NAME = "AquaVita Water Delivery"
 
@@ -51,6 +51,7 @@ def main(env, argv):
     summary["recalculation"] = dict(recalculation._recalculate_company(company, commit=True))
     summary["recalculation_seconds"] = round(time.monotonic() - started, 1)
     group_contacts_by_status(env)
+    summary["demo_plan"] = planning.create_demo_plan(env, company).name
     env.cr.commit()
     print(json.dumps(summary, indent=1))
     return summary

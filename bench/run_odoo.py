@@ -6,8 +6,9 @@ Usage, with the Python of Odoo's environment::
 
 COMMAND is ``generate`` (bench/generate.py: load generated clients and orders),
 ``demo`` (bench/demo.py: the demo company of tools/demo.sh), ``benchmark``
-(bench/benchmark.py) or ``concurrency`` (bench/concurrency.py: live tests on
-committed data). ODOO OPTIONS are those of ``odoo-bin``
+(bench/benchmark.py), ``planning`` (bench/planning.py: the fill of a delivery
+plan, timed against the benchmark's floor) or ``concurrency``
+(bench/concurrency.py: live tests on committed data). ODOO OPTIONS are those of ``odoo-bin``
 (``--addons-path``, ``--db_host`` ...); the add-on must be installed in DB.
 """
 
@@ -19,6 +20,7 @@ COMMANDS = {
     "demo": "odoo.addons.partner_lifecycle.bench.demo",
     "generate": "odoo.addons.partner_lifecycle.bench.generate",
     "benchmark": "odoo.addons.partner_lifecycle.bench.benchmark",
+    "planning": "odoo.addons.partner_lifecycle.bench.planning",
 }
 
 

@@ -4,6 +4,9 @@ from . import partner_lifecycle_pause
 from . import partner_lifecycle_queue
 from . import partner_lifecycle_recalculation
 from . import partner_lifecycle_job
+from . import partner_lifecycle_zone
+from . import partner_lifecycle_planning
+from . import partner_lifecycle_planning_line
 from . import res_company
 from . import res_config_settings
 from . import res_partner

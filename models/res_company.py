@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..engine import roles
+from ..engine.planning import PLANNING_LIMITS
 from ..engine.settings import LIMITS, MAX_FACTOR, LifecycleSettings
 
 #: Company field holding the status of each role.
@@ -31,6 +32,12 @@ NUMBER_FIELDS = {
 #: Roles mapped to the shipped statuses by default; the at-risk rule is off until a
 #: company maps a status to it (the reference behaviour stays the default).
 DEFAULT_ROLES = tuple(role for role in roles.ROLES if role != roles.AT_RISK)
+
+#: Company fields holding the numbers of delivery planning, with their engine names.
+PLANNING_NUMBER_FIELDS = {
+    "lifecycle_planning_postpone_days": "postpone_days",
+    "lifecycle_planning_overdue_days": "overdue_days",
+}
 
 
 class ResCompany(models.Model):
@@ -108,6 +115,40 @@ class ResCompany(models.Model):
         help="Clients without orders for this many days are not included in delivery "
         "planning (0 = off).",
     )
+    lifecycle_planning_postpone_days = fields.Integer(
+        string="Days the Postpone Button Moves a Client",
+        default=1,
+        help="The Postpone button of a delivery plan moves the client's expected order this "
+        "many days past the plan's day.",
+    )
+    lifecycle_planning_overdue_days = fields.Integer(
+        string="Leave Out of Plans After Days Overdue",
+        default=30,
+        help="A client whose expected order is more than this many days before the plan's "
+        "first day is not proposed any more (0 = no limit).",
+    )
+    lifecycle_planning_fill_quantity = fields.Boolean(
+        string="Fill the Quantity in Planning",
+        default=True,
+        help="Filling a plan gives each client its usual quantity (the median of its recent "
+        "orders of its usual product).",
+    )
+    lifecycle_planning_use_schedule = fields.Boolean(
+        string="Use Only the Contact Schedule, Not the Frequency",
+        help="Clients with a contact schedule are planned on its days, not by their order "
+        "frequency.",
+    )
+    lifecycle_planning_autosave = fields.Boolean(
+        string="Save the Plan Automatically",
+        help="A scheduled action creates and fills the delivery plan of the next day every "
+        "evening.",
+    )
+    lifecycle_planning_route_to_orders = fields.Boolean(
+        string="Quotations Carry the Plan's Zone",
+        default=True,
+        help="Quotations made from a delivery plan get the delivery zone of the client (or "
+        "of the plan).",
+    )
 
     lifecycle_sleeping_activity = fields.Boolean(
         string="Activity When a Client Turns Sleeping",
@@ -169,6 +210,12 @@ class ResCompany(models.Model):
             "AND lifecycle_at_risk_max_days >= 0 AND lifecycle_at_risk_factor >= 0)",
             "The client lifecycle numbers cannot be negative, and N must be at least 1.",
         ),
+        (
+            "lifecycle_planning_days_positive",
+            "CHECK (lifecycle_planning_postpone_days >= 0 "
+            "AND lifecycle_planning_overdue_days >= 0)",
+            "The delivery planning days cannot be negative.",
+        ),
     ]
 
     @api.constrains(*NUMBER_FIELDS)
@@ -201,6 +248,23 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
+    @api.constrains(*PLANNING_NUMBER_FIELDS)
+    def _check_lifecycle_planning_numbers(self):
+        for company in self:
+            for field_name, engine_name in PLANNING_NUMBER_FIELDS.items():
+                low, high = PLANNING_LIMITS[engine_name]
+                if not low <= company[field_name] <= high:
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s must be between %(low)s and %(high)s (company "
+                            "%(company)s).",
+                            setting=self._lifecycle_field_label(field_name),
+                            low=low,
+                            high=high,
+                            company=company.name,
+                        )
+                    )
 
     @api.constrains(*ROLE_FIELDS.values())
     def _check_lifecycle_status_company(self):

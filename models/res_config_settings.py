@@ -40,6 +40,24 @@ class ResConfigSettings(models.TransientModel):
     lifecycle_planning_inactive_days = fields.Integer(
         related="company_id.lifecycle_planning_inactive_days", readonly=False
     )
+    lifecycle_planning_postpone_days = fields.Integer(
+        related="company_id.lifecycle_planning_postpone_days", readonly=False
+    )
+    lifecycle_planning_overdue_days = fields.Integer(
+        related="company_id.lifecycle_planning_overdue_days", readonly=False
+    )
+    lifecycle_planning_fill_quantity = fields.Boolean(
+        related="company_id.lifecycle_planning_fill_quantity", readonly=False
+    )
+    lifecycle_planning_use_schedule = fields.Boolean(
+        related="company_id.lifecycle_planning_use_schedule", readonly=False
+    )
+    lifecycle_planning_autosave = fields.Boolean(
+        related="company_id.lifecycle_planning_autosave", readonly=False
+    )
+    lifecycle_planning_route_to_orders = fields.Boolean(
+        related="company_id.lifecycle_planning_route_to_orders", readonly=False
+    )
     lifecycle_tz = fields.Selection(related="company_id.lifecycle_tz", readonly=False)
     lifecycle_sleeping_activity = fields.Boolean(
         related="company_id.lifecycle_sleeping_activity", readonly=False

@@ -1,8 +1,17 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
+
+from ..engine.planning import (
+    INTERVAL,
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+    Schedule,
+    weekdays_from_flags,
+)
+from ..engine.planning import MAX_DAYS as PLANNING_MAX_DAYS
 
 #: Context key that keeps the "at creation" status off new partners (users, companies).
 NO_STATUS_KEY = "lifecycle_no_status"
@@ -36,6 +45,10 @@ PROTECTED_FIELDS = frozenset(
         "lifecycle_next_order_method",
     }
 )
+
+#: Columns of a client's contact schedule, after their "lifecycle_schedule_" prefix.
+SCHEDULE_COLUMNS = ("kind", *WEEKDAY_NAMES, "interval_days", "start_date")
+SCHEDULE_FIELDS = tuple(f"lifecycle_schedule_{name}" for name in SCHEDULE_COLUMNS)
 
 #: Partner fields whose change moves orders between clients or changes their rules.
 CLIENT_DEFINING_FIELDS = frozenset({"parent_id", "is_company", "company_id"})
@@ -198,6 +211,37 @@ class ResPartner(models.Model):
         readonly=True,
         groups="base.group_user",
     )
+    # Delivery planning: the client's zone and contact schedule ("график контактов").
+    lifecycle_zone_id = fields.Many2one(
+        "partner.lifecycle.zone",
+        string="Delivery Zone",
+        index="btree_not_null",
+        check_company=True,
+        ondelete="restrict",
+        help="Delivery plans are filled and sorted by zone; quotations made from a plan carry it.",
+    )
+    lifecycle_schedule_kind = fields.Selection(
+        [(WEEKDAYS, "Fixed weekdays"), (INTERVAL, "Every few days")],
+        string="Contact Schedule",
+        help='When to call the client. With the company setting "Use only the contact '
+        'schedule", delivery planning follows it instead of the order frequency. Empty: '
+        "no schedule.",
+    )
+    lifecycle_schedule_mon = fields.Boolean(string="Monday")
+    lifecycle_schedule_tue = fields.Boolean(string="Tuesday")
+    lifecycle_schedule_wed = fields.Boolean(string="Wednesday")
+    lifecycle_schedule_thu = fields.Boolean(string="Thursday")
+    lifecycle_schedule_fri = fields.Boolean(string="Friday")
+    lifecycle_schedule_sat = fields.Boolean(string="Saturday")
+    lifecycle_schedule_sun = fields.Boolean(string="Sunday")
+    lifecycle_schedule_interval_days = fields.Integer(
+        string="Every (Days)", help="Days between two contacts of an interval schedule."
+    )
+    lifecycle_schedule_start_date = fields.Date(
+        string="Schedule From",
+        help="First day of the schedule (required for an interval schedule: the days are "
+        "counted from it).",
+    )
 
     @api.depends("lifecycle_reason_code", "lifecycle_reason_params")
     @api.depends_context("lang")
@@ -272,6 +316,48 @@ class ResPartner(models.Model):
     @api.model
     def _read_group_lifecycle_status_id(self, statuses, domain):
         return statuses.search([])
+
+    @api.constrains(*SCHEDULE_FIELDS)
+    def _check_lifecycle_schedule(self):
+        for partner in self.filtered("lifecycle_schedule_kind"):
+            values = {name: partner[f"lifecycle_schedule_{name}"] for name in SCHEDULE_COLUMNS}
+            try:
+                self._lifecycle_schedule_of(values, strict=True)
+            except ValueError:
+                if partner.lifecycle_schedule_kind == WEEKDAYS:
+                    raise ValidationError(
+                        self.env._(
+                            "%(client)s: choose at least one weekday of the contact schedule.",
+                            client=partner.display_name,
+                        )
+                    ) from None
+                raise ValidationError(
+                    self.env._(
+                        "%(client)s: an interval contact schedule needs the days between "
+                        "contacts (1 to %(max)s) and a first day.",
+                        client=partner.display_name,
+                        max=PLANNING_MAX_DAYS,
+                    )
+                ) from None
+
+    @api.model
+    def _lifecycle_schedule_of(self, values, strict=False):
+        """The engine's :class:`Schedule` of a client from its schedule columns (``values``
+        keyed by :data:`SCHEDULE_COLUMNS`), or None without one; an invalid schedule is
+        None too, unless ``strict`` (then ValueError)."""
+        if not values["kind"]:
+            return None
+        try:
+            return Schedule(
+                kind=values["kind"],
+                weekdays=weekdays_from_flags(values[name] for name in WEEKDAY_NAMES),
+                interval_days=values["interval_days"] or 0,
+                start=values["start_date"] or None,
+            )
+        except ValueError:
+            if strict:
+                raise
+            return None
 
     # ------------------------------------------------------------------ ORM
     @api.model_create_multi

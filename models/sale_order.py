@@ -15,6 +15,16 @@ class SaleOrder(models.Model):
         string="Client Status",
     )
     lifecycle_status_color = fields.Integer(related="lifecycle_status_id.color")
+    #: Delivery planning finds the orders to deliver in its days by this date.
+    commitment_date = fields.Datetime(index="btree_not_null")
+    lifecycle_zone_id = fields.Many2one(
+        "partner.lifecycle.zone",
+        string="Delivery Zone",
+        index="btree_not_null",
+        check_company=True,
+        copy=False,
+        help="The delivery zone (route) of the delivery plan the quotation was made from.",
+    )
 
     @api.constrains("date_order")
     def _check_lifecycle_date_order(self):

@@ -16,3 +16,4 @@ from . import test_translation
 from . import test_set_based_equivalence
 from . import test_engine
 from . import test_tours
+from . import test_planning

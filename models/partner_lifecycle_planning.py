@@ -1,0 +1,588 @@
+"""Delivery planning ("планирование доставки"): the dispatcher's document for one or a few days.
+
+A plan lists the clients due in its period (engine/planning.py decides who
+is due and on which day); the dispatcher calls them, notes the call result,
+postpones some, changes the status of others, and turns the confirmed lines
+into quotations. Filling reads the candidates in one query and writes the
+lines in one INSERT; the scheduled action of "Save the plan automatically"
+does the same for tomorrow's plan of each company that asks for it.
+"""
+
+import logging
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+from ..engine import FORMER, SLEEPING, is_usable_date
+from ..engine import planning as engine
+
+_logger = logging.getLogger(__name__)
+
+#: First key of the advisory locks of the scheduled action (one run per company at a time).
+AUTOSAVE_KEY = 0x504C5041  # "PLPA"
+
+
+class PartnerLifecyclePlanning(models.Model):
+    """A delivery plan: the clients due in a period, called, postponed, turned into quotations."""
+
+    _name = "partner.lifecycle.planning"
+    _description = "Delivery Plan"
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+
+    #: Roles whose statuses a new plan leaves out (the other automatic ones are planned).
+    _lifecycle_unplanned_roles = (SLEEPING, FORMER)
+    #: How many of a client's last confirmed orders give its usual product and quantity.
+    _lifecycle_recent_orders = 10
+    #: Call results that "Create Quotations" leaves out when no line is marked ordered.
+    _lifecycle_skipped_results = ("refused",)
+    #: Hour (company time zone) of the commitment date of quotations made from a plan.
+    _lifecycle_delivery_hour = 12
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    date_from = fields.Date(
+        string="From", required=True, default=lambda self: self._default_day(), index=True
+    )
+    date_to = fields.Date(string="To", required=True, default=lambda self: self._default_day())
+    zone_id = fields.Many2one(
+        "partner.lifecycle.zone",
+        string="Delivery Zone",
+        check_company=True,
+        help="Fill adds clients of this zone only; empty: clients of every zone.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        domain=[("share", "=", False)],
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Done")],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+    )
+    status_ids = fields.Many2many(
+        "partner.lifecycle.status",
+        "partner_lifecycle_planning_status_rel",
+        "planning_id",
+        "status_id",
+        string="Client Statuses",
+        default=lambda self: self._default_status_ids(),
+        check_company=True,
+        help="Fill adds clients with one of these statuses only (by default every automatic "
+        "status except sleeping and former).",
+    )
+    line_ids = fields.One2many(
+        "partner.lifecycle.planning.line", "planning_id", string="Clients", copy=False
+    )
+    line_count = fields.Integer(string="Clients in the Plan", compute="_compute_counts")
+    order_count = fields.Integer(string="Quotations", compute="_compute_counts")
+
+    _sql_constraints = [
+        ("date_order", "CHECK (date_to >= date_from)", "A plan cannot end before it starts."),
+    ]
+
+    # ------------------------------------------------------------------ defaults
+    @api.model
+    def _default_day(self):
+        """Tomorrow in the company's time zone: a plan is made the day before."""
+        return self.env.company._lifecycle_today() + timedelta(days=1)
+
+    @api.model
+    def _default_status_ids(self):
+        """The company's automatic statuses, except those of ``_lifecycle_unplanned_roles``."""
+        statuses = self.env.company._lifecycle_role_statuses()
+        kept = [
+            status.id
+            for role, status in statuses.items()
+            if role not in self._lifecycle_unplanned_roles
+        ]
+        return [Command.set(kept)]
+
+    @api.depends("line_ids", "line_ids.order_id")
+    def _compute_counts(self):
+        for plan in self:
+            plan.line_count = len(plan.line_ids)
+            plan.order_count = len(plan.line_ids.order_id)
+
+    @api.constrains("date_from", "date_to")
+    def _check_lifecycle_dates(self):
+        for plan in self:
+            if not (is_usable_date(plan.date_from) and is_usable_date(plan.date_to)):
+                raise ValidationError(
+                    self.env._("The days of a delivery plan must be plausible calendar days.")
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == self.env._("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                day = vals.get("date_from") or self._default_day()
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "partner.lifecycle.planning", sequence_date=day
+                ) or self.env._("New")
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
+        if any(plan.state == "done" for plan in self):
+            raise UserError(self.env._("A delivery plan marked done cannot be deleted."))
+
+    # ------------------------------------------------------------------ rights
+    @api.model
+    def _lifecycle_check_dispatcher(self):
+        """Refuse unless the user is a salesperson (the dispatcher's rights)."""
+        if not (self.env.su or self.env.user.has_group("sales_team.group_sale_salesman")):
+            raise AccessError(self.env._("Only salespeople can work with delivery plans."))
+
+    def _lifecycle_check_draft(self):
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(
+                    self.env._("The delivery plan %(plan)s is done.", plan=plan.display_name)
+                )
+
+    # ------------------------------------------------------------------ buttons
+    def action_fill(self):
+        """Add the clients due in each plan and not in it yet (the dispatcher's Fill button)."""
+        self._lifecycle_check_dispatcher()
+        self.check_access("write")
+        self.env["partner.lifecycle.planning.line"].check_access("create")
+        self._lifecycle_check_draft()
+        for plan in self:
+            if not plan.status_ids:
+                raise UserError(self.env._("Choose the client statuses to plan."))
+            plan._lifecycle_fill()
+        return True
+
+    def action_create_orders(self):
+        """One quotation per line marked ordered, or, when no line is, per line still due in
+        the plan and not refused; each line links to its quotation."""
+        self._lifecycle_check_dispatcher()
+        self.check_access("write")
+        self.env["sale.order"].check_access("create")
+        self._lifecycle_check_draft()
+        for plan in self:
+            lines = plan._lifecycle_lines_to_order()
+            if not lines:
+                raise UserError(
+                    self.env._(
+                        "The plan %(plan)s has no line to turn into a quotation: mark the "
+                        "lines whose clients ordered, or fill the plan first.",
+                        plan=plan.display_name,
+                    )
+                )
+            orders = (
+                self.env["sale.order"]
+                .with_company(plan.company_id)
+                .create([line._lifecycle_order_values() for line in lines])
+            )
+            for line, order in zip(lines, orders, strict=True):
+                line.order_id = order
+        return True
+
+    def action_done(self):
+        """Mark the plans done: their lines are kept as they are."""
+        self._lifecycle_check_dispatcher()
+        self.check_access("write")
+        self.write({"state": "done"})
+        return True
+
+    def action_draft(self):
+        """Reopen plans marked done."""
+        self._lifecycle_check_dispatcher()
+        self.check_access("write")
+        self.write({"state": "draft"})
+        return True
+
+    def action_view_orders(self):
+        """The quotations made from the plan."""
+        self.ensure_one()
+        return self.line_ids.order_id._get_records_action(name=self.env._("Quotations"))
+
+    # ------------------------------------------------------------------ filling
+    def _lifecycle_fill(self):
+        """Add the due clients that are not in the plan yet; return how many were added.
+
+        One query reads the candidates, the engine decides who is due and on
+        which day, one INSERT writes the lines sorted by zone, then expected
+        date. The caller has checked the rights.
+        """
+        self.ensure_one()
+        company = self.company_id.sudo()
+        use_schedule = company.lifecycle_planning_use_schedule
+        overdue_days = company.lifecycle_planning_overdue_days
+        entries = []
+        with self._lifecycle_without_jit():
+            for row in self._lifecycle_candidates(use_schedule):
+                found = self._lifecycle_planning_due(row, use_schedule, overdue_days)
+                if found is not None:
+                    entries.append((row, found))
+            entries.sort(key=lambda entry: self._lifecycle_line_order(*entry))
+            self._lifecycle_insert_lines(entries)
+        _logger.info("Delivery plan %s: %s clients added", self.name, len(entries))
+        return len(entries)
+
+    @contextmanager
+    def _lifecycle_without_jit(self):
+        """Run the block's queries without PostgreSQL's JIT compilation, back to the previous
+        setting after it (an error rolls the setting back with the transaction).
+
+        The planner prices the recalculation's client clause far above its real
+        cost (its EXISTS on orders is never reached for clients with a status),
+        and compiling the fill's queries took longer than running them.
+        """
+        cr = self.env.cr
+        cr.execute(SQL("SELECT current_setting('jit'), set_config('jit', 'off', true)"))
+        previous = cr.fetchone()[0]
+        yield
+        cr.execute(SQL("SELECT set_config('jit', %s, true)", previous))
+
+    @api.model
+    def _lifecycle_line_order(self, row, found):
+        """Sort key of a new line: zones by their order (clients without a zone last), then
+        the expected date; override to sort otherwise."""
+        return (
+            row["zone_id"] is None,
+            row["zone_sequence"] or 0,
+            row["zone_name"] or "",
+            row["zone_id"] or 0,
+            found.expected_date,
+            row["id"],
+        )
+
+    def _lifecycle_planning_due(self, row, use_schedule, overdue_days):
+        """The engine's :class:`~..engine.planning.Due` of one candidate row, or None;
+        override to add a planning rule around the engine."""
+        facts = engine.PlanningFacts(
+            next_order_date=row["next_order_date"],
+            last_order_date=row["last_order_date"],
+            schedule=self.env["res.partner"]._lifecycle_schedule_of(row),
+            postponed_to=row["postponed_to"],
+        )
+        return engine.due(facts, self.date_from, self.date_to, overdue_days, use_schedule)
+
+    def _lifecycle_candidates(self, use_schedule):
+        """Clients that may be due in the plan, with what the engine needs, in one query.
+
+        A candidate is a client of the plan's company (the recalculation's
+        definitions), in planning, not former nor terminated, of one of the
+        plan's statuses and of its zone, not in the plan yet, without a
+        quotation or order of the period; and, unless it has a schedule that
+        is used, with an expected order or postponement on or before the
+        plan's last day (the engine decides the rest).
+        """
+        self.ensure_one()
+        company = self.company_id.sudo()
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        self._lifecycle_flush_orders()
+        self.env["partner.lifecycle.zone"].flush_model()
+        self.env["partner.lifecycle.planning.line"].flush_model()
+        self.flush_recordset()
+        zone = SQL("p.lifecycle_zone_id = %s", self.zone_id.id) if self.zone_id else SQL("TRUE")
+        scheduled = SQL("p.lifecycle_schedule_kind IS NOT NULL") if use_schedule else SQL("FALSE")
+        return self.env.execute_query_dict(
+            SQL(
+                """SELECT p.id, p.lifecycle_next_order_date AS next_order_date,
+                          p.lifecycle_last_order_date AS last_order_date,
+                          p.lifecycle_schedule_kind AS kind,
+                          p.lifecycle_schedule_mon AS mon, p.lifecycle_schedule_tue AS tue,
+                          p.lifecycle_schedule_wed AS wed, p.lifecycle_schedule_thu AS thu,
+                          p.lifecycle_schedule_fri AS fri, p.lifecycle_schedule_sat AS sat,
+                          p.lifecycle_schedule_sun AS sun,
+                          p.lifecycle_schedule_interval_days AS interval_days,
+                          p.lifecycle_schedule_start_date AS start_date,
+                          p.lifecycle_zone_id AS zone_id, z.sequence AS zone_sequence,
+                          z.name AS zone_name, pp.postponed_to
+                     FROM res_partner p
+                LEFT JOIN partner_lifecycle_zone z ON z.id = p.lifecycle_zone_id
+                LEFT JOIN (SELECT l.partner_id, max(l.expected_date) AS postponed_to
+                             FROM partner_lifecycle_planning_line l
+                            WHERE l.postponed
+                         GROUP BY l.partner_id) pp ON pp.partner_id = p.id
+                    WHERE %(client)s AND %(company)s
+                      AND p.lifecycle_plannable AND p.lifecycle_termination_date IS NULL
+                      AND p.lifecycle_status_id = ANY(%(statuses)s)
+                      AND p.lifecycle_status_id IS DISTINCT FROM %(former)s
+                      AND %(zone)s
+                      AND (%(scheduled)s
+                           OR GREATEST(p.lifecycle_next_order_date, pp.postponed_to) <= %(date_to)s)
+                      AND NOT EXISTS (SELECT 1 FROM partner_lifecycle_planning_line l
+                                       WHERE l.planning_id = %(plan)s AND l.partner_id = p.id)
+                      AND p.id NOT IN (%(busy)s)""",
+                client=recalculation._client_clause(),
+                company=recalculation._company_clause(company),
+                statuses=self.status_ids.ids,
+                former=company.lifecycle_status_former_id.id or None,
+                zone=zone,
+                scheduled=scheduled,
+                date_to=self.date_to,
+                plan=self.id,
+                busy=self._lifecycle_busy_query(),
+            )
+        )
+
+    def _lifecycle_busy_query(self):
+        """The ids of the clients with a quotation or confirmed order dated in the plan's
+        period: one pass over the orders of the period (found by their date and commitment
+        date indexes), not a search per client."""
+        self.ensure_one()
+        return SQL(
+            """SELECT p.id FROM sale_order so, res_partner c, res_partner p
+                WHERE (%(counted)s OR %(quotation)s) AND %(in_period)s""",
+            counted=self.env["partner.lifecycle.recalculation"]._counted_order_clause(),
+            quotation=self._lifecycle_quotation_clause(),
+            in_period=self._lifecycle_in_period_clause(),
+        )
+
+    @api.model
+    def _lifecycle_quotation_clause(self):
+        """``so`` is an open quotation of the client ``p``: the link of the recalculation's
+        counted orders (``_counted_order_clause``), in the draft or sent state."""
+        return SQL(
+            """so.partner_id = c.id AND c.commercial_partner_id = p.id
+               AND so.state IN ('draft', 'sent')
+               AND (p.company_id IS NULL OR so.company_id = p.company_id)"""
+        )
+
+    def _lifecycle_in_period_clause(self):
+        """``so`` is dated in the plan's period: its order day or its delivery (commitment)
+        day, both in the company's time zone, falls between the plan's first and last day.
+
+        Each day test comes with a range of UTC moments a day wider on each side (any
+        time zone fits in it), which the indexes of the two dates can serve.
+        """
+        self.ensure_one()
+        company = self.company_id.sudo()
+        order_day = self.env["partner.lifecycle.recalculation"]._order_day(company)
+        low = datetime.combine(self.date_from - timedelta(days=1), time.min)
+        high = datetime.combine(self.date_to + timedelta(days=2), time.min)
+        return SQL(
+            """((so.date_order >= %(low)s AND so.date_order < %(high)s
+                 AND %(order_day)s BETWEEN %(start)s AND %(end)s)
+                OR (so.commitment_date >= %(low)s AND so.commitment_date < %(high)s
+                    AND (so.commitment_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                        BETWEEN %(start)s AND %(end)s))""",
+            low=low,
+            high=high,
+            order_day=order_day,
+            tz=company._lifecycle_timezone(),
+            start=self.date_from,
+            end=self.date_to,
+        )
+
+    def _lifecycle_insert_lines(self, entries):
+        """Write the lines of ``entries`` ((row, due) pairs, in order) in one INSERT, with
+        each client's zone, usual product and quantity, and last delivery address."""
+        if not entries:
+            return
+        company = self.company_id.sudo()
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(max(sequence), 0) FROM partner_lifecycle_planning_line "
+                "WHERE planning_id = %s",
+                self.id,
+            )
+        )
+        start = self.env.cr.fetchone()[0]
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO partner_lifecycle_planning_line
+                          (planning_id, company_id, sequence, partner_id, expected_date, postponed,
+                           zone_id, delivery_address_id, product_id, quantity, call_result,
+                           create_uid, create_date, write_uid, write_date)
+                   SELECT %(plan)s, %(company)s, v.sequence, p.id, v.expected_date, v.postponed,
+                          p.lifecycle_zone_id, COALESCE(u.address_id, p.id), u.product_id,
+                          CASE WHEN %(fill_quantity)s THEN u.quantity END, 'not_called',
+                          %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM unnest(%(ids)s::int[], %(dates)s::date[], %(postponed)s::bool[],
+                                 %(sequences)s::int[])
+                          AS v(partner_id, expected_date, postponed, sequence)
+                     JOIN res_partner p ON p.id = v.partner_id
+                LEFT JOIN LATERAL (%(usual)s) u ON TRUE""",
+                plan=self.id,
+                company=company.id,
+                fill_quantity=company.lifecycle_planning_fill_quantity,
+                uid=self.env.uid,
+                now=now,
+                ids=[row["id"] for row, _found in entries],
+                dates=[found.expected_date for _row, found in entries],
+                postponed=[found.postponed for _row, found in entries],
+                sequences=list(range(start + 1, start + 1 + len(entries))),
+                usual=self._lifecycle_usual_order_query(),
+            )
+        )
+        self.invalidate_recordset(["line_ids"])
+        self.env["partner.lifecycle.planning.line"].invalidate_model()
+
+    @api.model
+    def _lifecycle_usual_order_query(self):
+        """For the client ``p``, from its last ``_lifecycle_recent_orders`` confirmed orders:
+
+        - ``product_id``: its usual product, the one in most of these orders (the most
+          recently ordered on a tie; active products for sale only);
+        - ``quantity``: its usual quantity, the median of that product's quantity in these
+          orders, the lower of the two middle values for an even count (a quantity the
+          client really ordered);
+        - ``address_id``: the delivery address of its last order.
+        """
+        return SQL(
+            """WITH recent AS (
+                   SELECT so.id, so.date_order, so.partner_shipping_id
+                     FROM res_partner c, sale_order so
+                    WHERE %(counted)s
+                 ORDER BY so.date_order DESC, so.id DESC
+                    LIMIT %(recent)s)
+               SELECT (SELECT r.partner_shipping_id FROM recent r
+                        ORDER BY r.date_order DESC, r.id DESC LIMIT 1) AS address_id,
+                      usual.product_id, usual.quantity
+                 FROM (SELECT 1) AS one
+            LEFT JOIN LATERAL (
+                   SELECT ol.product_id,
+                          percentile_disc(0.5) WITHIN GROUP (ORDER BY ol.quantity) AS quantity
+                     FROM recent r
+                     JOIN LATERAL (SELECT l.product_id, sum(l.product_uom_qty) AS quantity
+                                     FROM sale_order_line l
+                                    WHERE l.order_id = r.id AND l.product_id IS NOT NULL
+                                      AND l.display_type IS NULL
+                                      AND l.is_downpayment IS NOT TRUE
+                                 GROUP BY l.product_id) ol ON TRUE
+                     JOIN product_product pp ON pp.id = ol.product_id AND pp.active
+                     JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                                             AND pt.active AND pt.sale_ok
+                 GROUP BY ol.product_id
+                 ORDER BY count(*) DESC, max(r.date_order) DESC, ol.product_id
+                    LIMIT 1) usual ON TRUE""",
+            counted=self.env["partner.lifecycle.recalculation"]._counted_order_clause(),
+            recent=self._lifecycle_recent_orders,
+        )
+
+    @api.model
+    def _lifecycle_flush_orders(self):
+        """Flush what the planning queries read of clients, orders and products."""
+        self.env["res.partner"].flush_model()
+        self.env["sale.order"].flush_model(
+            [
+                "partner_id",
+                "state",
+                "company_id",
+                "date_order",
+                "commitment_date",
+                "partner_shipping_id",
+            ]
+        )
+        self.env["sale.order.line"].flush_model(
+            ["order_id", "product_id", "product_uom_qty", "display_type", "is_downpayment"]
+        )
+        self.env["product.product"].flush_model(["active", "product_tmpl_id"])
+        self.env["product.template"].flush_model(["active", "sale_ok"])
+
+    @api.model
+    def _lifecycle_usual_orders(self, partner_ids):
+        """``{client id: {"product_id", "quantity", "address_id"}}`` for lines added by hand,
+        by the same query as the fill."""
+        if not partner_ids:
+            return {}
+        self._lifecycle_flush_orders()
+        rows = self.env.execute_query_dict(
+            SQL(
+                """SELECT p.id, u.product_id, u.quantity, COALESCE(u.address_id, p.id) AS address_id
+                     FROM res_partner p
+                LEFT JOIN LATERAL (%s) u ON TRUE
+                    WHERE p.id = ANY(%s)""",
+                self._lifecycle_usual_order_query(),
+                list(partner_ids),
+            )
+        )
+        return {row["id"]: row for row in rows}
+
+    # ------------------------------------------------------------------ quotations
+    def _lifecycle_lines_to_order(self):
+        """The lines "Create Quotations" turns into quotations: those marked ordered without
+        a quotation; when no line of the plan is marked ordered, every line without one that
+        is due in the plan (not postponed past it) and not refused. Override to choose
+        otherwise."""
+        self.ensure_one()
+        open_lines = self.line_ids.filtered(lambda line: not line.order_id)
+        if any(line.call_result == "ordered" for line in self.line_ids):
+            return open_lines.filtered(lambda line: line.call_result == "ordered")
+        return open_lines.filtered(
+            lambda line: (
+                line.call_result not in self._lifecycle_skipped_results
+                and (not line.expected_date or line.expected_date <= self.date_to)
+            )
+        )
+
+    def _lifecycle_delivery_moment(self, day):
+        """The commitment date (UTC) of a quotation delivered on ``day``: that day at
+        ``_lifecycle_delivery_hour`` in the company's time zone."""
+        self.ensure_one()
+        zone = pytz.timezone(self.company_id.sudo()._lifecycle_timezone())
+        local = zone.localize(datetime.combine(day, time(self._lifecycle_delivery_hour)))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    # ------------------------------------------------------------------ scheduled action
+    @api.model
+    def _cron_autosave(self):
+        """ "Save the plan automatically": for each company with the setting on, create
+        tomorrow's plan (all zones) unless it exists, and fill it.
+
+        Safe to run twice (the plan is found again and the fill adds only the
+        clients not in it yet) and concurrently (a company being planned by
+        another run is skipped). A plan of tomorrow already marked done is left alone.
+        """
+        companies = (
+            self.env["res.company"].sudo().search([("lifecycle_planning_autosave", "=", True)])
+        )
+        added = 0
+        for company in companies:
+            self.env.cr.execute(
+                SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", AUTOSAVE_KEY, company.id)
+            )
+            if not self.env.cr.fetchone()[0]:
+                continue
+            plan = self._lifecycle_autosave_plan(company)
+            if plan:
+                added += plan._lifecycle_fill()
+        self.env["ir.cron"]._notify_progress(done=len(companies), remaining=0)
+        return added
+
+    @api.model
+    def _lifecycle_autosave_plan(self, company):
+        """Tomorrow's plan of ``company`` for every zone, created when missing; None when it
+        is done already."""
+        day = company._lifecycle_today() + timedelta(days=1)
+        plans = self.sudo().with_company(company)
+        plan = plans.search(
+            [
+                ("company_id", "=", company.id),
+                ("date_from", "=", day),
+                ("date_to", "=", day),
+                ("zone_id", "=", False),
+            ],
+            order="id",
+            limit=1,
+        )
+        if not plan:
+            plan = plans.create(
+                {"company_id": company.id, "date_from": day, "date_to": day, "user_id": False}
+            )
+        return plan if plan.state == "draft" else None

@@ -1,0 +1,239 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import planning as engine
+
+#: What came of the dispatcher's call ("результат звонка").
+CALL_RESULTS = [
+    ("not_called", "Not called"),
+    ("ordered", "Ordered"),
+    ("call_back", "Call back"),
+    ("refused", "Refused"),
+    ("no_answer", "No answer"),
+]
+
+
+class PartnerLifecyclePlanningLine(models.Model):
+    """One client of a delivery plan: when it is expected, what it usually takes, the call."""
+
+    _name = "partner.lifecycle.planning.line"
+    _description = "Delivery Plan Line"
+    _order = "planning_id, sequence, id"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    planning_id = fields.Many2one(
+        "partner.lifecycle.planning",
+        string="Delivery Plan",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(related="planning_id.company_id", store=True, index=True)
+    sequence = fields.Integer(default=10)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Client",
+        required=True,
+        index=True,
+        check_company=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    expected_date = fields.Date(
+        string="Expected Order",
+        help="The day the client is expected to order: its expected next order, or its "
+        "contact schedule, or the day it was postponed to.",
+    )
+    postponed = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Moved by the Postpone button: the next fill proposes the client from the "
+        "expected date on.",
+    )
+    days_overdue = fields.Integer(
+        compute="_compute_days_overdue",
+        help="Days the expected order lies before the plan's first day.",
+    )
+    zone_id = fields.Many2one(
+        "partner.lifecycle.zone",
+        string="Delivery Zone",
+        compute="_compute_zone_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+    )
+    status_id = fields.Many2one(
+        "partner.lifecycle.status",
+        string="Client Status",
+        compute="_compute_status_id",
+        inverse="_inverse_status_id",
+        search="_search_status_id",
+        help="The client's status; changing it here changes the client's status (recorded "
+        "in its history as a change from delivery planning).",
+    )
+    status_role = fields.Char(compute="_compute_status_role")
+    phone = fields.Char(related="partner_id.phone")
+    mobile = fields.Char(related="partner_id.mobile")
+    delivery_address_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_usual_order",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The delivery address of the client's last order (else the client's own).",
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        compute="_compute_usual_order",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        domain=[("sale_ok", "=", True)],
+        help="The product in most of the client's recent orders.",
+    )
+    quantity = fields.Float(
+        compute="_compute_usual_order",
+        store=True,
+        readonly=False,
+        precompute=True,
+        digits="Product Unit of Measure",
+        help="The client's usual quantity of the product (median of its recent orders), "
+        "when the company fills quantities in planning.",
+    )
+    call_result = fields.Selection(CALL_RESULTS, default="not_called", required=True)
+    note = fields.Char()
+    order_id = fields.Many2one(
+        "sale.order",
+        string="Quotation",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    last_order_date = fields.Date(related="partner_id.lifecycle_last_order_date")
+    avg_interval_days = fields.Float(related="partner_id.lifecycle_avg_interval_days")
+
+    _sql_constraints = [
+        (
+            "partner_once",
+            "UNIQUE (planning_id, partner_id)",
+            "A client appears only once in a delivery plan.",
+        ),
+    ]
+
+    @api.constrains("partner_id")
+    def _check_partner_is_client(self):
+        for line in self:
+            if line.partner_id != line.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is a contact of %(client)s: plan the client itself.",
+                        contact=line.partner_id.display_name,
+                        client=line.partner_id.commercial_partner_id.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------ computes
+    @api.depends("expected_date", "planning_id.date_from")
+    def _compute_days_overdue(self):
+        for line in self:
+            date_from = line.planning_id.date_from
+            if line.expected_date and date_from:
+                line.days_overdue = engine.days_overdue(line.expected_date, date_from)
+            else:
+                line.days_overdue = 0
+
+    @api.depends("partner_id")
+    def _compute_zone_id(self):
+        for line in self:
+            line.zone_id = line.partner_id.lifecycle_zone_id
+
+    @api.depends("partner_id", "planning_id")
+    def _compute_usual_order(self):
+        usual = self.env["partner.lifecycle.planning"]._lifecycle_usual_orders(
+            [line.partner_id.id for line in self if line.partner_id.id]
+        )
+        for line in self:
+            row = usual.get(line.partner_id.id) or {}
+            company = line.planning_id.company_id or self.env.company
+            fill = company.sudo().lifecycle_planning_fill_quantity
+            line.product_id = row.get("product_id") or False
+            line.quantity = (row.get("quantity") or 0.0) if fill else 0.0
+            line.delivery_address_id = row.get("address_id") or line.partner_id
+
+    @api.depends("partner_id.lifecycle_status_id")
+    def _compute_status_id(self):
+        for line in self:
+            line.status_id = line.partner_id.lifecycle_status_id
+
+    def _inverse_status_id(self):
+        """A status chosen on a line changes the client's status as a person's change, from
+        delivery planning; the line's note (else the plan's reference) is its reason."""
+        for line in self:
+            client = line.partner_id
+            if line.status_id and line.status_id != client.lifecycle_status_id:
+                client._lifecycle_change_by_person(
+                    line.status_id,
+                    reason=line.note or line.planning_id.name,
+                    origin="planning",
+                )
+
+    def _search_status_id(self, operator, value):
+        return [("partner_id.lifecycle_status_id", operator, value)]
+
+    @api.depends("status_id", "company_id")
+    def _compute_status_role(self):
+        """The lifecycle role of the line's status (colours in the views); ``custom`` for
+        a status of your own."""
+        roles = {}
+        for line in self:
+            company = (line.company_id or self.env.company).sudo()
+            if company not in roles:
+                roles[company] = {
+                    status: role for role, status in company._lifecycle_role_statuses().items()
+                }
+            line.status_role = roles[company].get(line.status_id, "custom")
+
+    # ------------------------------------------------------------------ buttons
+    def action_postpone(self):
+        """Postpone ("перенос"): move the expected date the company's number of days past the
+        plan's first day (or past the expected date when later); the next fill proposes the
+        client from that day on. The call result and the note are kept."""
+        self.env["partner.lifecycle.planning"]._lifecycle_check_dispatcher()
+        self.check_access("write")
+        self.planning_id._lifecycle_check_draft()
+        for line in self:
+            plan = line.planning_id
+            days = plan.company_id.sudo().lifecycle_planning_postpone_days
+            moved = engine.postpone(line.expected_date, plan.date_from, days)
+            line.write({"expected_date": moved, "postponed": True})
+        return True
+
+    # ------------------------------------------------------------------ quotations
+    def _lifecycle_order_values(self):
+        """The values of the quotation made from this line: the client, its delivery
+        address, the delivery day of the plan, the zone (by setting) and the usual
+        product and quantity; override to add values."""
+        self.ensure_one()
+        plan = self.planning_id
+        company = plan.company_id.sudo()
+        day = engine.delivery_date(self.expected_date, plan.date_from)
+        values = {
+            "partner_id": self.partner_id.id,
+            "company_id": plan.company_id.id,
+            "commitment_date": plan._lifecycle_delivery_moment(day),
+            "origin": plan.name,
+        }
+        if self.delivery_address_id:
+            values["partner_shipping_id"] = self.delivery_address_id.id
+        if company.lifecycle_planning_route_to_orders:
+            values["lifecycle_zone_id"] = (self.zone_id or plan.zone_id).id
+        if self.product_id:
+            values["order_line"] = [
+                Command.create(
+                    {"product_id": self.product_id.id, "product_uom_qty": self.quantity or 1.0}
+                )
+            ]
+        return values
