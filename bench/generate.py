@@ -25,6 +25,16 @@ Client behaviours (their shares are ``KINDS``):
 Any order may come with a second order on the same day (2 %) and with a
 cancelled order within two days (3 %).
 
+Who they are: the clients of a water-delivery business around Kazan. People
+have Russian full names (surname, first name, patronymic) and mobile phones
+(+7 9..); offices are companies (ООО, АО) or individual entrepreneurs (ИП)
+with a landline of their town, contact persons with their function, and
+delivery addresses. Addresses are in Kazan, Zelenodolsk and Vysokaya Gora,
+with the zip code of their street. Every client takes the region and country
+of the company's address, and the language and time zone of the company's
+partner. The product "Drinking water 19 l" gets its Russian name when Russian
+is active, and so does the manual status.
+
 How it is written: bulk SQL, not the ORM, so that a million clients load in
 minutes. Values always travel as COPY data or query parameters.
 
@@ -35,8 +45,9 @@ minutes. Values always travel as COPY data or query parameters.
   reserved in blocks. The columns not set here take the values of a prototype
   partner created through the ORM inside a savepoint that is rolled back, so
   that defaults of every installed module are respected.
-- ``sale_order`` and one ``sale_order_line`` per order (a 19 l water product,
-  created if missing, without taxes, invoiced on ordered quantities): orders
+- ``sale_order`` and one ``sale_order_line`` per order (a 19 l water product at
+  ``PRODUCT_PRICE`` in the company's currency, created if missing, without
+  taxes, invoiced on ordered quantities): orders
   are staged in a temporary table, then inserted in date order, so that ids
   and names (the company's ``sale.order`` sequence, moved past them) grow with
   time as in a real database. Constant columns (company, currency, team,
@@ -96,43 +107,95 @@ EXISTING_SHARE = 0.3
 #: Share of prospects imported without any status.
 NO_STATUS_SHARE = 0.3
 PRODUCT_CODE = "PL-WATER-19"
-PRODUCT_PRICE = 6.5
-MANUAL_STATUS_NAME = "Key account"
+#: The product's name in each language (a language is used once it is active).
+PRODUCT_NAME = {"en_US": "Drinking water 19 l", "ru_RU": "Вода питьевая 19 л"}
+#: Price of a 19 l bottle, in the company's currency (roubles in the demo).
+PRODUCT_PRICE = 250.0
+#: The status a sales manager created and set by hand on some clients.
+MANUAL_STATUS = {
+    "name": {"en_US": "Key account", "ru_RU": "Ключевой клиент"},
+    "description": {
+        "en_US": "Set by hand by the sales manager; automation keeps it.",
+        "ru_RU": "Назначен руководителем отдела продаж вручную; автоматика его не меняет.",
+    },
+}
 CLIENTS_PER_CHUNK = 5000
 #: Tables loaded in bulk (see :func:`without_checks`).
 BULK_TABLES = ("res_partner", "sale_order", "sale_order_line")
 
+#: First names with their gender; a person's full name is "Surname First-name Patronymic".
 FIRST_NAMES = (
-    ("Anna", "f"), ("Ivan", "m"), ("Olga", "f"), ("Dmitry", "m"), ("Elena", "f"),
-    ("Sergey", "m"), ("Maria", "f"), ("Alexei", "m"), ("Natalia", "f"), ("Pavel", "m"),
-    ("Irina", "f"), ("Mikhail", "m"), ("Tatiana", "f"), ("Andrei", "m"), ("Svetlana", "f"),
-    ("Nikolai", "m"), ("Yulia", "f"), ("Artem", "m"), ("Ekaterina", "f"), ("Roman", "m"),
+    ("Анна", "f"), ("Иван", "m"), ("Ольга", "f"), ("Дмитрий", "m"), ("Елена", "f"),
+    ("Сергей", "m"), ("Мария", "f"), ("Алексей", "m"), ("Наталья", "f"), ("Павел", "m"),
+    ("Ирина", "f"), ("Михаил", "m"), ("Татьяна", "f"), ("Андрей", "m"), ("Светлана", "f"),
+    ("Николай", "m"), ("Юлия", "f"), ("Артём", "m"), ("Екатерина", "f"), ("Роман", "m"),
+    ("Гульнара", "f"), ("Рустам", "m"), ("Альбина", "f"), ("Ильдар", "m"), ("Лилия", "f"),
+    ("Тимур", "m"),
 )  # fmt: skip
+#: Surnames in their masculine form; the feminine one adds "а" (all end in -ов, -ев, -ин).
 LAST_NAMES = (
-    "Ivanov", "Petrov", "Smirnov", "Kuznetsov", "Popov", "Vasiliev", "Sokolov", "Mikhailov",
-    "Novikov", "Fedorov", "Morozov", "Volkov", "Alekseev", "Lebedev", "Semenov", "Egorov",
-    "Pavlov", "Kozlov", "Stepanov", "Nikolaev", "Orlov", "Andreev", "Makarov", "Zakharov",
+    "Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов", "Михайлов",
+    "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров",
+    "Павлов", "Козлов", "Степанов", "Николаев", "Орлов", "Андреев", "Макаров", "Захаров",
+    "Хабибуллин", "Гарипов", "Сафин", "Галиев", "Зарипов", "Шарипов", "Нуриев", "Валиев",
 )  # fmt: skip
+#: Patronymics (masculine, feminine).
+PATRONYMICS = (
+    ("Иванович", "Ивановна"), ("Сергеевич", "Сергеевна"), ("Николаевич", "Николаевна"),
+    ("Михайлович", "Михайловна"), ("Павлович", "Павловна"), ("Дмитриевич", "Дмитриевна"),
+    ("Алексеевич", "Алексеевна"), ("Андреевич", "Андреевна"), ("Владимирович", "Владимировна"),
+    ("Олегович", "Олеговна"), ("Викторович", "Викторовна"), ("Юрьевич", "Юрьевна"),
+    ("Рустамович", "Рустамовна"), ("Ильдарович", "Ильдаровна"), ("Ринатович", "Ринатовна"),
+)  # fmt: skip
+#: Office clients: ``FORM «Brand-Line»`` (ООО, АО) or an individual entrepreneur (ИП).
 COMPANY_WORDS = (
-    ("Northern", "Blue", "Green", "Bright", "Central", "River", "Silver", "Golden", "Crystal"),
-    ("Dental Clinic", "Logistics", "Consulting", "Bakery", "Fitness Club", "Law Office",
-     "Print Studio", "Kindergarten", "Auto Service", "Design Bureau", "Pharmacy", "IT Solutions"),
-    ("LLC", "JSC", "Ltd"),
+    ("Вектор", "Меридиан", "Каскад", "Гранит", "Сфера", "Импульс", "Волга", "Кама", "Идель",
+     "Фортуна", "Прогресс", "Элемент", "Альфа", "Зенит"),
+    ("Логистик", "Консалт", "Строй", "Сервис", "Трейд", "Медиа", "Принт", "Дент", "Авто",
+     "Фарм", "Софт", "Групп"),
+    ("ООО", "ООО", "ООО", "ООО", "ООО", "ООО", "ООО", "АО", "ИП", "ИП"),
 )  # fmt: skip
-STREETS = (
-    "Lenina", "Mira", "Sadovaya", "Pushkina", "Gagarina", "Sovetskaya", "Lesnaya", "Shkolnaya",
-    "Tsentralnaya", "Molodezhnaya", "Naberezhnaya", "Zavodskaya", "Lugovaya", "Polevaya",
+#: Towns of the delivery area: name, share of clients, dialling code and digits of a landline
+#: number, streets with their zip codes.
+CITIES = (
+    ("Казань", 6, ("843", 7), (
+        ("ул. Баумана", "420111"), ("ул. Пушкина", "420015"), ("ул. Декабристов", "420034"),
+        ("пр-т Ямашева", "420124"), ("ул. Чистопольская", "420132"),
+        ("ул. Гвардейская", "420073"), ("ул. Маршала Чуйкова", "420103"),
+        ("ул. Вишневского", "420043"), ("ул. Карла Маркса", "420015"), ("ул. Горького", "420015"),
+        ("ул. Хади Такташа", "420054"), ("пр-т Победы", "420110"),
+    )),
+    ("Зеленодольск", 3, ("84371", 5), (
+        ("ул. Ленина", "422540"), ("ул. Карла Маркса", "422540"),
+        ("ул. Комсомольская", "422544"), ("ул. Паратская", "422550"), ("ул. Гоголя", "422541"),
+        ("ул. Молодёжная", "422546"),
+    )),
+    ("Высокая Гора", 1, ("84365", 5), (
+        ("ул. Школьная", "422700"), ("ул. Кооперативная", "422700"), ("ул. Садовая", "422701"),
+        ("ул. Полевая", "422701"),
+    )),
 )  # fmt: skip
-CITIES = (("Kazan", "420000"), ("Zelenodolsk", "422540"), ("Vysokaya Gora", "422700"))
-FUNCTIONS = ("Office manager", "Accountant", "Director", "Receptionist", "Administrator")
-DELIVERY_SPOTS = ("Reception", "Warehouse", "2nd floor", "Kitchen", "Back entrance")
+FUNCTIONS = ("Офис-менеджер", "Бухгалтер", "Директор", "Секретарь", "Администратор")
+DELIVERY_SPOTS = ("Ресепшн", "Склад", "2-й этаж", "Кухня", "Служебный вход")
 TERMINATION_REASONS = (
-    "Moved to another city",
-    "Installed a water filter",
-    "Switched to another supplier",
-    "Office closed",
-    "Unhappy with delivery times",
+    "Переехал в другой город",
+    "Установил фильтр для воды",
+    "Перешёл к другому поставщику",
+    "Офис закрыт",
+    "Недоволен сроками доставки",
 )
+#: Latin letters of the Cyrillic ones, for e-mail addresses (hard and soft signs dropped).
+TRANSLIT = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "-": "",
+}  # fmt: skip
+
+
+def latin(text):
+    """``text`` in Latin letters (Russian transliteration), lower case, for e-mail addresses."""
+    return "".join(TRANSLIT.get(c, c) for c in text.lower())
 
 
 # ---------------------------------------------------------------------- plans (pure Python)
@@ -201,45 +264,67 @@ class Population:
         return plan
 
     # ------------------------------------------------------------ identities
-    def _person(self, index, kind):
+    def _full_name(self):
+        """A Russian full name, "Surname First-name Patronymic", and its parts."""
         rng = self.rng
         first, gender = rng.choice(FIRST_NAMES)
-        last = rng.choice(LAST_NAMES) + ("a" if gender == "f" else "")
-        return self._client(index, kind, f"{first} {last}", False, f"{first}.{last}")
+        female = gender == "f"
+        last = rng.choice(LAST_NAMES) + ("а" if female else "")
+        patronymic = rng.choice(PATRONYMICS)[female]
+        return f"{last} {first} {patronymic}", last, first, patronymic
+
+    def _person(self, index, kind):
+        name, last, first, _patronymic = self._full_name()
+        return self._client(index, kind, name, False, f"{latin(first)}.{latin(last)}")
 
     def _company(self, index, kind):
         rng = self.rng
-        adjective, business, form = (rng.choice(words) for words in COMPANY_WORDS)
-        name = f"{adjective} {business} {form}"
-        plan = self._client(index, kind, name, True, f"office.{adjective}{business[:4]}")
-        for _ in range(rng.randint(2, 4)):
-            first, gender = rng.choice(FIRST_NAMES)
-            last = rng.choice(LAST_NAMES) + ("a" if gender == "f" else "")
-            plan.contacts.append((f"{first} {last}", rng.choice(FUNCTIONS)))
-        for _ in range(rng.randint(1, 3)):
-            plan.addresses.append((rng.choice(DELIVERY_SPOTS), self._street()))
+        brand, line, form = (rng.choice(words) for words in COMPANY_WORDS)
+        if form == "ИП":
+            _name, last, first, patronymic = self._full_name()
+            name, mailbox = f"ИП {last} {first[0]}. {patronymic[0]}.", f"ip.{latin(last)}"
+        else:
+            name, mailbox = f"{form} «{brand}-{line}»", f"{latin(brand)}-{latin(line)}"
+        plan = self._client(index, kind, name, True, mailbox)
+        for function in rng.sample(FUNCTIONS, rng.randint(2, 4)):
+            plan.contacts.append((self._full_name()[0], function))
+        for spot in rng.sample(DELIVERY_SPOTS, rng.randint(1, 3)):
+            plan.addresses.append((spot, *self._street(plan.city[0], "офис")))
         return plan
 
     def _client(self, index, kind, name, is_company, mailbox):
         rng = self.rng
-        digits = [rng.randint(0, 99), rng.randint(0, 999), rng.randint(0, 99), rng.randint(0, 99)]
-        phone = "+7 9{:02d} {:03d}-{:02d}-{:02d}".format(*digits)
+        city, _share, landline, _streets = rng.choices(CITIES, [c[1] for c in CITIES])[0]
+        street, zip_code = self._street(city, "офис" if is_company else "кв.")
+        if is_company:  # an office's landline, in the town's dialling code
+            code, size = landline
+            number = str(rng.randint(2 * 10 ** (size - 1), 10**size - 1))
+            phone = f"+7 {code} {number[:-4]}-{number[-4:-2]}-{number[-2:]}"
+        else:
+            digits = (rng.randint(0, 99), rng.randint(0, 999), rng.randint(0, 99))
+            phone = "+7 9{:02d} {:03d}-{:02d}-{:02d}".format(*digits, rng.randint(0, 99))
         return ClientPlan(
             index=index,
             kind=kind,
             name=name,
             is_company=is_company,
             joined=self._joined(kind),
-            street=self._street(),
-            city=rng.choice(CITIES),
+            street=street,
+            city=(city, zip_code),
             phone=phone,
-            email=f"{mailbox}.{index}@example.com".lower().replace(" ", ""),
+            email=f"{mailbox}.{index}@example.com",
         )
 
-    def _street(self):
+    def _street(self, city, unit):
+        """A street address in ``city``, a house or (two times out of three) a ``unit`` in
+        one (a flat, an office), and its zip code."""
         rng = self.rng
-        street = f"{rng.randint(1, 150)} {rng.choice(STREETS)} St"
-        return street if rng.random() < 0.3 else f"{street}, apt {rng.randint(1, 200)}"
+        streets = next(c[3] for c in CITIES if c[0] == city)
+        name, zip_code = rng.choice(streets)
+        street = f"{name}, д. {rng.randint(1, 150)}"
+        if rng.random() >= 0.3:
+            street = f"{street}, {unit} {rng.randint(1, 200)}"
+        return street, zip_code
 
     def _joined(self, kind):
         rng, start = self.rng, self.start
@@ -470,6 +555,16 @@ def without_checks(cr, tables):
         cr.execute(prefix.code + definition)  # pylint: disable=sql-injection
 
 
+def _translate(record, texts):
+    """Give ``record`` the translations of ``texts`` ({field: {lang: text}}) in the active
+    languages other than English."""
+    active = {code for code, _name in record.env["res.lang"].get_installed()}
+    for name, by_lang in texts.items():
+        translations = {lang: text for lang, text in by_lang.items() if lang in active - {"en_US"}}
+        if translations:
+            record.update_field_translations(name, translations)
+
+
 def _param(value):
     """A prototype column value as a query parameter (jsonb values as JSON)."""
     if isinstance(value, dict | list):
@@ -483,10 +578,10 @@ class Loader:
     PARTNER_COLUMNS = (
         "id", "name", "complete_name", "parent_id", "commercial_partner_id",
         "commercial_company_name", "type", "is_company", "company_id", "user_id", "ref",
-        "function", "street", "city", "zip", "country_id", "phone", "phone_sanitized", "email",
-        "email_normalized", "customer_rank", "create_date", "write_date", "lifecycle_status_id",
-        "lifecycle_status_date", "lifecycle_first_delivery_date", "lifecycle_termination_date",
-        "lifecycle_termination_reason",
+        "function", "street", "city", "zip", "state_id", "country_id", "phone", "phone_sanitized",
+        "email", "email_normalized", "customer_rank", "create_date", "write_date",
+        "lifecycle_status_id", "lifecycle_status_date", "lifecycle_first_delivery_date",
+        "lifecycle_termination_date", "lifecycle_termination_reason",
     )  # fmt: skip
     STAGE_COLUMNS = (
         "seq", "partner_id", "invoice_id", "shipping_id", "user_id", "date_order", "qty", "state",
@@ -512,6 +607,8 @@ class Loader:
         self.company = company
         self.users = users
         self.lines = lines
+        #: Clients live in the region and country of the company's address.
+        self.region = (company.state_id.id or None, company.country_id.id or None)
         self.product = self._product()
         self.statuses = self._statuses()
         self.partner_proto, self.order_proto, self.line_proto = self._prototypes()
@@ -526,31 +623,32 @@ class Loader:
 
     # ------------------------------------------------------------ setup through the ORM
     def _product(self):
-        products = self.env["product.product"].with_context(active_test=False)
+        products = self.env["product.product"].with_context(active_test=False, lang="en_US")
         product = products.search([("default_code", "=", PRODUCT_CODE)], limit=1)
-        return product or products.create(
-            {
-                "name": "Drinking water 19 l",
-                "default_code": PRODUCT_CODE,
-                "type": "consu",
-                "is_storable": True,
-                "list_price": PRODUCT_PRICE,
-                "invoice_policy": "order",
-                "taxes_id": [Command.clear()],
-            }
-        )
+        if not product:
+            product = products.create(
+                {
+                    "name": PRODUCT_NAME["en_US"],
+                    "default_code": PRODUCT_CODE,
+                    "type": "consu",
+                    "is_storable": True,
+                    "list_price": PRODUCT_PRICE,
+                    "invoice_policy": "order",
+                    "taxes_id": [Command.clear()],
+                }
+            )
+            _translate(product.product_tmpl_id, {"name": PRODUCT_NAME})
+        return product
 
     def _statuses(self):
         """Status ids by plan status: the company's "at creation" one, none, and a manual one."""
-        status_model = self.env["partner.lifecycle.status"]
-        manual = status_model.search([("name", "=", MANUAL_STATUS_NAME)], limit=1)
+        status_model = self.env["partner.lifecycle.status"].with_context(lang="en_US")
+        manual = status_model.search([("name", "=", MANUAL_STATUS["name"]["en_US"])], limit=1)
         if not manual:
             manual = status_model.create(
-                {
-                    "name": MANUAL_STATUS_NAME,
-                    "description": "Set by hand by the sales manager; automation keeps it.",
-                }
+                {name: texts["en_US"] for name, texts in MANUAL_STATUS.items()}
             )
+            _translate(manual, MANUAL_STATUS)
         return {
             "new": self.company.lifecycle_status_on_create_id.id or None,
             "none": None,
@@ -566,10 +664,19 @@ class Loader:
         rows = {}
         try:
             with self.cr.savepoint():
+                # Clients speak the company's language and live in its time zone.
+                company_partner = self.company.partner_id
                 partner = (
                     env["res.partner"]
                     .with_context(lifecycle_no_status=True)
-                    .create({"name": "Prototype", "customer_rank": 1})
+                    .create(
+                        {
+                            "name": "Prototype",
+                            "customer_rank": 1,
+                            "lang": company_partner.lang,
+                            "tz": company_partner.tz,
+                        }
+                    )
                 )
                 order = (
                     env["sale.order"]
@@ -636,16 +743,16 @@ class Loader:
         created = datetime.combine(plan.joined, datetime.min.time()) + timedelta(hours=9)
         user_id = self.users[plan.index % len(self.users)]
         city, zip_code = plan.city
-        country_id = company.country_id.id or None
         status_id = self.statuses[plan.status]
         partners.append(
             (
                 client_id, plan.name, plan.name, None, client_id,
                 plan.name if plan.is_company else None, "contact", plan.is_company, company.id,
-                user_id, f"C{plan.index + 1:07d}", None, plan.street, city, zip_code, country_id,
-                plan.phone, "+" + "".join(c for c in plan.phone if c.isdigit()), plan.email,
-                plan.email, 1, created, created, status_id, plan.joined if status_id else None,
-                plan.first_delivery, plan.terminated, plan.termination_reason,
+                user_id, f"C{plan.index + 1:07d}", None, plan.street, city, zip_code,
+                *self.region, plan.phone, "+" + "".join(c for c in plan.phone if c.isdigit()),
+                plan.email, plan.email, 1, created, created, status_id,
+                plan.joined if status_id else None, plan.first_delivery, plan.terminated,
+                plan.termination_reason,
             )
         )  # fmt: skip
         child_id = client_id + 1
@@ -657,9 +764,11 @@ class Loader:
             contact_ids.append(child_id)
             child_id += 1
         address_ids = []
-        for spot, street in plan.addresses:
+        for spot, street, zip_code in plan.addresses:
             partners.append(
-                self._child_row(plan, client_id, child_id, spot, "delivery", None, created, street)
+                self._child_row(
+                    plan, client_id, child_id, spot, "delivery", None, created, street, zip_code
+                )
             )
             address_ids.append(child_id)
             child_id += 1
@@ -680,13 +789,16 @@ class Loader:
             )
         return child_id
 
-    def _child_row(self, plan, parent_id, child_id, name, kind, function, created, street=None):
-        city, zip_code = plan.city
+    def _child_row(
+        self, plan, parent_id, child_id, name, kind, function, created, street=None, zip_code=None
+    ):
+        """A contact person (``function``) or a delivery address (``street``) of an office."""
+        city, client_zip = plan.city
         return (
             child_id, name, f"{plan.name}, {name}", parent_id, parent_id, plan.name, kind, False,
-            self.company.id, None, None, function, street or plan.street, city, zip_code,
-            self.company.country_id.id or None, None, None, None, None, 0, created, created, None,
-            None, None, None, None,
+            self.company.id, None, None, function, street or plan.street, city,
+            zip_code or client_zip, *self.region, None, None, None, None, 0, created, created,
+            None, None, None, None, None,
         )  # fmt: skip
 
     # ------------------------------------------------------------ orders
@@ -896,16 +1008,23 @@ def main(env, argv):
     return summary
 
 
-SALESPEOPLE = ("Anna Belova", "Oleg Krylov", "Marina Titova", "Viktor Gromov", "Daria Lapina")
+#: Salespeople: name and login.
+SALESPEOPLE = (
+    ("Анна Белова", "anna.belova"),
+    ("Олег Крылов", "oleg.krylov"),
+    ("Марина Титова", "marina.titova"),
+    ("Виктор Громов", "viktor.gromov"),
+    ("Дарья Лапина", "daria.lapina"),
+)
 
 
 def create_salespeople(env, company, count):
-    """Ids of ``count`` salespeople of ``company`` (created when missing)."""
+    """Ids of ``count`` salespeople of ``company`` (created when missing), who work in the
+    language and time zone of the company's address."""
     users = env["res.users"].with_context(no_reset_password=True)
     group = env.ref("sales_team.group_sale_salesman")
     ids = []
-    for name in SALESPEOPLE[:count]:
-        login = name.lower().replace(" ", ".")
+    for name, login in SALESPEOPLE[:count]:
         user = users.search([("login", "=", login)], limit=1) or users.create(
             {
                 "name": name,
@@ -913,6 +1032,8 @@ def create_salespeople(env, company, count):
                 "company_id": company.id,
                 "company_ids": [Command.set(company.ids)],
                 "groups_id": [Command.set([group.id])],
+                "lang": company.partner_id.lang or "en_US",
+                "tz": company.partner_id.tz,
             }
         )
         ids.append(user.id)

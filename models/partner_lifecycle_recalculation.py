@@ -141,7 +141,8 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         For each client with orders, its automatic and reconstructed rows are
         replaced by one row per past transition (origin ``reconstructed``, dated
         on the day of the transition); the rows of people's acts (by hand,
-        planning, termination) stay. When the replay ends in the client's
+        planning, termination) stay, and a client whose status is one of the
+        company's own (set by hand, never replaced by automation) is left alone. When the replay ends in the client's
         current status, "status since" becomes the day it entered that status.
         """
         ids = self._client_ids(company) if ids is None else ids
@@ -154,6 +155,8 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                 self._begin_batch_transaction()
             changes, days, since = [], [], {}
             for row in self._read_facts(company, batch):
+                if row["status_id"] and row["status_id"] not in role_of:
+                    continue  # a status of the company's own, set by hand: its rows stay
                 steps = self._replay(self._facts(row, role_of), settings, today, row)
                 old = None
                 for step in steps:

@@ -4,11 +4,12 @@
 #     tools/demo.sh [--port 8069] [--clients 2000] [--db pl_demo] [--check]
 #
 # Creates the database pl_demo (replacing an older one) from the cached sale_stock template,
-# installs partner_lifecycle, loads the demo company "AquaVita Water Delivery" (about 2,000
-# clients with two years of orders; bench/demo.py with bench/generate.py), runs the
-# recalculation and serves Odoo on http://localhost:8069 (login admin, password admin) until
-# Ctrl-C. With --check it logs in through the web API, prints the clients per status and
-# stops. Needs Odoo 18 (tools/lib.sh); without it, says so and exits with code 2.
+# installs partner_lifecycle and Russian, loads the demo company "Аква Вита — доставка воды", a
+# water-delivery business of Kazan (about 2,000 clients with two years of orders; bench/demo.py
+# with bench/generate.py), recalculates, rebuilds the status history from the orders and serves
+# Odoo on http://localhost:8069 (login admin, password admin; the admin works in Russian) until
+# Ctrl-C. With --check it logs in through the web API, prints the clients per status and the
+# checked figures, and stops. Needs Odoo 18 (tools/lib.sh); without it, says so, exits with 2.
 # shellcheck disable=SC2317 # cleanup runs through trap
 set -uo pipefail
 # shellcheck source=tools/lib.sh
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
         --clients) CLIENTS=${2:?--clients needs a number} && shift ;;
         --db) DB=${2:?--db needs a name} && shift ;;
         --check) CHECK=1 ;;
-        -h | --help) sed -n '2,10p' "$0" | cut -c3- && exit 0 ;;
+        -h | --help) sed -n '2,12p' "$0" | cut -c3- && exit 0 ;;
         *) echo "unknown argument: $1 (see tools/demo.sh --help)" >&2 && exit 2 ;;
     esac
     shift
@@ -70,38 +71,34 @@ pl_drop_db "$CONFIG" "$DB"
 pl_new_db "$CONFIG" "$DB" || exit 1
 pl_odoo "$PYTHON" "$CONFIG" -d "$DB" -i partner_lifecycle --stop-after-init --log-level=warn || exit 1
 
-pl_say "Loading $CLIENTS clients with two years of orders (bench/demo.py), then recalculating"
+SUMMARY=$PL_CACHE/demo-$DB.json
+pl_say "Loading the company, Russian and $CLIENTS clients (bench/demo.py; summary: $SUMMARY)"
 "$PYTHON" bench/run_odoo.py --odoo-src "$PL_ODOO_SRC" -c "$CONFIG" -d "$DB" --log-level=warn -- \
-    demo --clients "$CLIENTS" >/dev/null || exit 1
+    demo --clients "$CLIENTS" >"$SUMMARY" || exit 1
 
 URL="http://localhost:$PORT"
 pl_odoo "$PYTHON" "$CONFIG" -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" --log-level=warn &
 SERVER=$!
 
-wait_for_server() {
-    local _attempt
-    for _attempt in $(seq 1 60); do
+wait_for_server() { # up to a minute for Odoo to answer
+    for _ in $(seq 60); do
         curl -sf -o /dev/null "$URL/web/login" && return 0
         kill -0 "$SERVER" 2>/dev/null || return 1
         sleep 1
     done
     return 1
 }
-
-if ! wait_for_server; then
-    echo "Odoo did not answer on $URL/web/login" >&2
-    exit 1
-fi
+wait_for_server || { echo "Odoo did not answer on $URL/web/login" >&2 && exit 1; }
 
 if [ "$CHECK" = 1 ]; then
     "$PYTHON" - "$URL" "$DB" <<'EOF'
 import sys
+from datetime import date, timedelta
 
 import requests
 
 url, db = sys.argv[1:]
 session = requests.Session()
-
 
 def call(path, params):
     reply = session.post(f"{url}{path}", json={"jsonrpc": "2.0", "method": "call", "params": params})
@@ -110,31 +107,43 @@ def call(path, params):
         sys.exit(f"{path}: {reply.json()['error']['data']['message']}")
     return reply.json()["result"]
 
+def kw(model, method, *args):  # in the user's language, as the web client calls
+    kwargs = {"context": user["user_context"]}
+    return call("/web/dataset/call_kw", {"model": model, "method": method, "args": args, "kwargs": kwargs})
 
 assert "login" in session.get(f"{url}/web/login").text
 user = call("/web/session/authenticate", {"db": db, "login": "admin", "password": "admin"})
-groups = call(
-    "/web/dataset/call_kw",
-    {
-        "model": "res.partner",
-        "method": "read_group",
-        "args": [[("lifecycle_status_id", "!=", False)], ["lifecycle_status_id"], ["lifecycle_status_id"]],
-        "kwargs": {},
-    },
-)
-print(f"logged in as {user['name']}; clients by status:")
+clients = [("lifecycle_status_id", "!=", False)]
+groups = kw("res.partner", "read_group", clients, ["lifecycle_status_id"], ["lifecycle_status_id"])
+print(f"logged in as {user['name']} ({user['user_context']['lang']}); clients by status:")
 for group in groups:
-    print(f"  {group['lifecycle_status_id'][1]:<12} {group['lifecycle_status_id_count']:>6}")
+    print(f"  {group['lifecycle_status_id'][1]:<20} {group['lifecycle_status_id_count']:>6}")
+company = kw("res.company", "read", [user["user_companies"]["current_company"]], ["lifecycle_status_sleeping_id"])
+week_ago = (date.today() - timedelta(days=7)).isoformat()
+for label, domain in {
+    "sleeping, status dated in the last 7 days": [("lifecycle_status_date", ">", week_ago),
+        ("lifecycle_status_id", "=", company[0]["lifecycle_status_sleeping_id"][0])],
+    "contact persons and delivery addresses with figures": [("parent_id", "!=", False), "|", "|",
+        ("lifecycle_order_count", "!=", 0), ("lifecycle_last_order_date", "!=", False),
+        ("lifecycle_reason_code", "!=", False)],
+    "clients without orders, reason 'not delivered yet'": [*clients,
+        ("lifecycle_order_count", "=", 0), ("lifecycle_reason_code", "=", "new_waiting")],
+}.items():
+    print(f"{label}: {kw('res.partner', 'search_count', domain)}")
 EOF
     exit $?
 fi
 
 cat <<EOF
 
-The demo is running: $URL   (login: admin, password: admin)
-- Contacts opens with the clients grouped by status (favourite "Clients by
-  status"); open a client to see its status, order figures and status history.
-- Sales > Reporting > Clients by Status: counts per status and salesperson.
+The demo is running: $URL   (login admin, password admin; the admin works in Russian:
+Preferences > Language switches to English). Menus, in Russian (English):
+- Контакты (Contacts): clients grouped by status (favourite "Клиенты по статусам"); a client
+  card shows its status, since when, its order figures and its status history.
+- Контакты > Отчеты > Клиенты по статусам (Contacts > Reporting > Clients by Status).
+- Контакты > Конфигурация > Статусы клиентов (Contacts > Configuration > Client Statuses).
+- Настройки, block "Жизненный цикл клиента" (Settings, block "Client Lifecycle").
+- Склад > Операции > Доставка (Inventory > Operations > Deliveries), from "Склад Казань".
 Press Ctrl-C to stop it (the database $DB stays; the next run replaces it).
 EOF
 wait "$SERVER"
