@@ -14,7 +14,8 @@
 # Both steps take the same "today" (--today YYYY-MM-DD, default today in UTC).
 #
 # BENCHMARK OPTIONS: --runs N (3), --sample N (clients of the naive loop, 1000), --repeat N
-# (pairs of each hook path, 60), --skip-naive, --skip-nightly, --skip-hooks.
+# (pairs of each hook path, 60), --day-lines (orders of the simulated days get a line),
+# --skip-naive, --skip-nightly, --skip-hooks.
 # The database is dropped at the end, unless --keep. Needs Odoo 18, like tools/check.sh.
 # shellcheck disable=SC2317 # cleanup runs through trap
 set -uo pipefail
@@ -43,7 +44,7 @@ while [ $# -gt 0 ]; do
             break
             ;;
         -h | --help)
-            sed -n '2,18p' "$0" | cut -c3-
+            sed -n '2,19p' "$0" | cut -c3-
             exit 0
             ;;
         *)
