@@ -4,31 +4,54 @@ Run by ``tools/bench.sh [--clients N]`` (which makes a fresh database and
 loads N clients with bench/generate.py in a process of its own), or on a
 database that already holds generated data::
 
-    python bench/run_odoo.py -d DB [ODOO OPTIONS] -- benchmark [--sample 1000] [--repeat 200]
+    python bench/run_odoo.py -d DB [ODOO OPTIONS] -- benchmark [--runs 3] [--today YYYY-MM-DD]
 
-Measured in one run on the same database, after resetting every client to
-"no facts yet" (status back to the company's "at creation" one, unless it is
-a status set by hand):
+Every measure runs ``--runs`` times (3) in one process on the same database;
+the table gives the median and the minimum. "Today" is ``--today`` (the day
+the data was generated for; default the company's today).
 
-(a) the floor: one SQL scan of the (commercial client, order date) pairs of
-    the confirmed orders, sorted, fetched into Python: the plain query (which
-    may use parallel workers, and holds its whole result in memory) and the
-    same through a server-side cursor (streamed, without parallel workers),
-    each run before, between and after the recalculations; the best run is
-    the floor;
-(b) the full recalculation of the company from scratch (``_recalculate_company``
-    with a commit per batch, as the scheduled action runs it);
-(c) the same recalculation again, with nothing to change;
+(a) floor scan: one SQL query of the sorted (commercial client, order day)
+    pairs of the confirmed orders, streamed into Python through a server-side
+    cursor;
+(g) decision kernel: one SQL query computing for every client its order
+    count, last order day and mean interval over its distinct order days
+    (``(last - first) / (distinct days - 1)``), its result aggregated on the
+    server (nothing per client is sent to Python); and one plain SQL UPDATE
+    writing the recalculation's columns (status, figures, reason, review
+    date, error columns, status date, write date and user) on every client
+    from a prepared table, rolled back. The floors run single-process
+    (``max_parallel_workers_per_gather = 0``);
+(b) the full recalculation of the company from scratch
+    (``_recalculate_company`` with a commit per batch, as a full run does),
+    after resetting every client to "no facts yet" (status back to the "at
+    creation" one unless set by hand, history emptied, then VACUUM ANALYZE);
+(c) the same full recalculation again, with nothing to change (after VACUUM
+    ANALYZE, as autovacuum would have done between two runs);
 (d) the naive per-client ORM loop (bench/naive.py: one ``search`` per client,
     the engine, one ORM ``write``) on a random sample of clients, rolled back,
     extrapolated to all clients;
-(e) the time added by the add-on's hooks to ``sale.order.action_confirm`` of a
-    one-line order and to the validation of its delivery: the same operations
-    with the hooks replaced by plain ``super()`` calls, on pairs of orders of
-    the same clients, median of ``--repeat`` pairs (rolled back);
+(f) the incremental nightly run after one simulated day, on ``--runs``
+    consecutive days after today: at 10:00 of the day (company time) the
+    clients whose expected next order is that day order, their orders
+    created and confirmed through the ORM and the add-on's hooks in chunks
+    of ``DAY_CHUNK`` orders, each chunk committed (the orders have no line,
+    so that no delivery is planned, which keeps a day of a million clients
+    to minutes; ``--day-lines`` gives each one line); then at 23:30 the
+    scheduled run (``_cron_recalculate``) alone is timed, with the clients
+    it read and wrote;
+(e) the time the hooks add, commit included, on two paths: the first-delivery
+    path (a new client's first order confirmed, then its first delivery
+    validated) and the repeat path (an already delivered client's order
+    confirmed, then delivered). Each pair of runs takes two clients, one
+    handled with the add-on's order and delivery hooks and one with them
+    replaced by plain ``super()`` calls, in alternating order; each operation
+    starts with an empty cache and ends with a real commit.
 
-and the peak memory (resident set) of this process during (b) and over the run.
-It prints one table and writes it as JSON in bench/results/.
+The recalculations are timed step by step (time spent in each method,
+excluding the steps it calls). Peak resident memory of this process is
+recorded during (b), during (f) and over the whole run. The database is
+changed for good by (f) and (e) (orders committed). It prints one table and
+writes it, with every run, as JSON in bench/results/.
 """
 
 import argparse
@@ -41,15 +64,17 @@ import statistics
 import time
 from collections import Counter
 from contextlib import ExitStack, contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
+from datetime import time as day_time
 from pathlib import Path
 from unittest import mock
 
 import psycopg2
+import pytz
 
-from odoo import Command, fields, release
+from odoo import Command, api, fields, release, sql_db
 from odoo.sql_db import connection_info_for
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from ..models.partner_lifecycle_recalculation import FACT_COLUMNS
 from ..models.sale_order import SaleOrder
@@ -57,9 +82,38 @@ from ..models.stock_picking import StockPicking
 from . import generate, naive
 
 RESULTS = Path(__file__).resolve().parent / "results"
-#: Runs of the hook measure done first and not counted.
-WARM_UP = 10
+#: Pairs of each hook path run first and not counted.
+WARM_UP = 5
 FETCH_SIZE = 20000
+#: Orders of a simulated day created and confirmed together, then committed.
+DAY_CHUNK = 200
+#: Company times of a simulated day: orders, then the scheduled run.
+ORDERS_AT = day_time(10, 0)
+NIGHTLY_AT = day_time(23, 30)
+
+#: Targets (issue 7), set for 100,000 clients; (f) also at 1,000,000.
+NIGHTLY_SHARE = 0.01
+NIGHTLY_MAX_SECONDS = 1.0
+NIGHTLY_MAX_SECONDS_1M = 5.0
+NOCHANGE_TO_KERNEL = 1.5
+FULL_TO_KERNEL = 2.0
+HOOK_MAX_PERCENT = 5.0
+
+
+# ---------------------------------------------------------------------- figures
+def summary(values):
+    """Median and minimum of a list of seconds, with the runs."""
+    return {
+        "median": round(statistics.median(values), 4),
+        "min": round(min(values), 4),
+        "runs": [round(value, 4) for value in values],
+    }
+
+
+def median_run(runs, key="seconds"):
+    """The run whose ``key`` is the median one (the lower middle for an even count)."""
+    ordered = sorted(runs, key=lambda run: run[key])
+    return ordered[(len(ordered) - 1) // 2]
 
 
 # ---------------------------------------------------------------------- memory
@@ -86,7 +140,7 @@ def peak_memory_mb():
 
 
 # ---------------------------------------------------------------------- database helpers
-def vacuum_analyze(env, tables=("res_partner", "sale_order")):
+def vacuum_analyze(env, tables=("res_partner", "sale_order", "partner_lifecycle_history")):
     """VACUUM ANALYZE outside the transaction (on a connection of its own)."""
     _name, info = connection_info_for(env.cr.dbname)
     connection = psycopg2.connect(**info)
@@ -99,10 +153,14 @@ def vacuum_analyze(env, tables=("res_partner", "sale_order")):
         connection.close()
 
 
+def single_process(env):
+    """No parallel workers for the rest of the transaction (the floors)."""
+    env.cr.execute(SQL("SET LOCAL max_parallel_workers_per_gather = 0"))
+
+
 def reset_clients(env, company, ids):
     """Forget the clients' facts and give back the "at creation" status to automatic ones."""
     statuses, role_of = naive.company_roles(company)
-    automatic = list(role_of)
     env.cr.execute(
         SQL(
             """UPDATE res_partner
@@ -110,15 +168,17 @@ def reset_clients(env, company, ids):
                                                  THEN %(new)s ELSE lifecycle_status_id END,
                       %(nulls)s
                 WHERE id = ANY(%(ids)s)""",
-            automatic=automatic,
+            automatic=list(role_of),
             new=statuses.get("new"),
             nulls=SQL(", ").join(SQL("%s = NULL", SQL.identifier(name)) for name in FACT_COLUMNS),
             ids=ids,
         )
     )
     env.cr.execute(SQL("DELETE FROM partner_lifecycle_history"))
+    env.cr.execute(SQL("DELETE FROM partner_lifecycle_queue"))
     env.invalidate_all()
     env.cr.commit()
+    vacuum_analyze(env)
 
 
 def count_confirmed_orders(env):
@@ -126,32 +186,126 @@ def count_confirmed_orders(env):
     return env.cr.fetchone()[0]
 
 
-# ---------------------------------------------------------------------- measures
-def floor_scan(env, tz, server_side):
-    """(a) Fetch all (commercial client, order date) pairs of confirmed orders, sorted.
+@contextmanager
+def clock(moment):
+    """Make ``fields.Datetime.now()`` (the hooks' and the scheduled run's today) return
+    ``moment``, a naive UTC datetime."""
+    with mock.patch.object(fields.Datetime, "now", staticmethod(lambda *args: moment)):
+        yield
 
-    ``server_side``: stream them through a server-side cursor (bounded memory,
-    but PostgreSQL plans cursors without parallel workers); otherwise run the
-    plain query (parallel workers allowed) and fetch its result in chunks.
-    """
+
+def company_moment(company, day, at):
+    """The naive UTC datetime of ``day`` at ``at`` in the company's time zone."""
+    zone = pytz.timezone(company._lifecycle_timezone())
+    local = zone.localize(datetime.combine(day, at))
+    return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+
+# ---------------------------------------------------------------------- step timer
+#: Methods timed inside the recalculation: (model, method, label, what to count).
+STEPS = (
+    ("partner.lifecycle.recalculation", "_client_ids", "select clients", "result"),
+    ("partner.lifecycle.recalculation", "_due_client_ids", "select due clients", "result"),
+    ("partner.lifecycle.recalculation", "_read_facts", "read facts (SQL, fetch)", "result"),
+    ("partner.lifecycle.recalculation", "_decide_rows", "decide (engine)", "result"),
+    ("partner.lifecycle.recalculation", "_lock", "lock rows", "result"),
+    ("partner.lifecycle.recalculation", "_write", "write: UPDATE", 2),
+    ("partner.lifecycle.history", "_log_automatic_changes", "write: history INSERT", 1),
+    ("partner.lifecycle.queue", "_unmark", "queue (unmark, mark)", None),
+    ("partner.lifecycle.queue", "_mark", "queue (unmark, mark)", None),
+)
+COMMIT_LABEL = "commit"
+
+
+class StepTimer:
+    """Time spent in each step, excluding the steps it calls, and rows per step."""
+
+    def __init__(self):
+        self.seconds = Counter()
+        self.rows = Counter()
+        self.calls = Counter()
+        self._inner = []
+
+    def wrap(self, original, label, count):
+        def timed(*args, **kwargs):
+            self._inner.append(0.0)
+            started = time.perf_counter()
+            try:
+                result = original(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - started
+                self.seconds[label] += elapsed - self._inner.pop()
+                if self._inner:
+                    self._inner[-1] += elapsed
+                self.calls[label] += 1
+            if count == "result":
+                self.rows[label] += len(result)
+            elif count is not None:
+                self.rows[label] += len(args[count])
+            return result
+
+        return timed
+
+    @contextmanager
+    def patched(self, env):
+        with ExitStack() as stack:
+            for model, method, label, count in STEPS:
+                cls = type(env[model])
+                timed = self.wrap(getattr(cls, method), label, count)
+                stack.enter_context(mock.patch.object(cls, method, timed))
+            commit = self.wrap(sql_db.Cursor.commit, COMMIT_LABEL, None)
+            stack.enter_context(mock.patch.object(sql_db.Cursor, "commit", commit))
+            yield self
+
+    def report(self, total):
+        """Seconds per step (and the rest, outside the steps), calls and rows."""
+        labels = dict.fromkeys(label for _m, _f, label, _c in STEPS)
+        labels[COMMIT_LABEL] = None
+        steps = {
+            label: {
+                "seconds": round(self.seconds[label], 4),
+                "calls": self.calls[label],
+                "rows": self.rows[label],
+            }
+            for label in labels
+            if self.calls[label]
+        }
+        rest = total - sum(self.seconds.values())
+        steps["the rest (Python around the steps)"] = {"seconds": round(rest, 4)}
+        return steps
+
+
+def recalculation_stats(stats, timer, seconds):
+    """A run's result: its seconds, the counts of ``_run``, the rows read and the steps."""
+    return {
+        "seconds": seconds,
+        "clients": stats.get("clients", 0),
+        "written": stats.get("written", 0),
+        "changed": stats.get("changed", 0),
+        "marked": stats.get("marked", 0),
+        "errors": stats.get("errors", 0),
+        "rows_read": timer.rows["read facts (SQL, fetch)"],
+        "steps": timer.report(seconds),
+    }
+
+
+# ---------------------------------------------------------------------- (a) and (g): floors
+def floor_scan(env, company):
+    """(a) Stream all sorted (commercial client, order day) pairs into Python."""
+    single_process(env)
+    env.cr.execute(SQL("SET LOCAL cursor_tuple_fraction = 1.0"))
     query = SQL(
-        """SELECT c.commercial_partner_id,
-                  (so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s)::date
+        """SELECT c.commercial_partner_id, %s
              FROM sale_order so
              JOIN res_partner c ON c.id = so.partner_id
             WHERE so.state = 'sale'
          ORDER BY 1, 2""",
-        tz,
+        env["partner.lifecycle.recalculation"]._order_day(company),
     )
     rows = 0
     started = time.perf_counter()
-    if server_side:
-        env.cr.execute(SQL("SET LOCAL cursor_tuple_fraction = 1.0"))
-        cursor = env.cr._cnx.cursor("pl_floor")
+    with env.cr._cnx.cursor("pl_floor") as cursor:
         cursor.itersize = FETCH_SIZE
-    else:
-        cursor = env.cr._cnx.cursor()
-    with cursor:
         cursor.execute(query.code, query.params)
         while batch := cursor.fetchmany(FETCH_SIZE):
             rows += len(batch)
@@ -160,67 +314,129 @@ def floor_scan(env, tz, server_side):
     return elapsed, rows
 
 
-#: Steps of the recalculation timed separately: (model, method, label).
-STEPS = (
-    ("partner.lifecycle.recalculation", "_client_ids", "select clients"),
-    ("partner.lifecycle.recalculation", "_snapshot_order_dates", "aggregate order dates"),
-    ("partner.lifecycle.recalculation", "_read_facts", "read batches"),
-    ("partner.lifecycle.recalculation", "_write", "write (UPDATE + history)"),
-    ("partner.lifecycle.history", "_log_automatic_changes", "  of which history INSERT"),
-)
+def kernel_query(env, company):
+    """Per client: order count, last order day, mean interval over its distinct order days."""
+    return SQL(
+        """SELECT c.commercial_partner_id AS id, count(*) AS order_count,
+                  max(d.day) AS last_day,
+                  (max(d.day) - min(d.day))::numeric / nullif(count(DISTINCT d.day) - 1, 0)
+                      AS mean_interval
+             FROM sale_order so
+             JOIN res_partner c ON c.id = so.partner_id
+            CROSS JOIN LATERAL (SELECT %s AS day) d
+            WHERE so.state = 'sale'
+         GROUP BY c.commercial_partner_id""",
+        env["partner.lifecycle.recalculation"]._order_day(company),
+    )
 
 
-@contextmanager
-def timed_steps(env, seconds, written):
-    """Add the time spent in each of STEPS to ``seconds`` (label -> seconds), and the
-    number of clients written to ``written["clients"]``."""
-
-    def timer(original, label):
-        def timed(self, *args, **kwargs):
-            if original.__name__ == "_write":
-                written["clients"] += len(args[0])
-            started = time.perf_counter()
-            try:
-                return original(self, *args, **kwargs)
-            finally:
-                seconds[label] = seconds.get(label, 0.0) + time.perf_counter() - started
-
-        return timed
-
-    with ExitStack() as stack:
-        for model, method, label in STEPS:
-            cls = type(env[model])
-            if hasattr(cls, method):
-                patch = mock.patch.object(cls, method, timer(getattr(cls, method), label))
-                stack.enter_context(patch)
-        yield
-
-
-def full_recalculation(env, company):
-    """(b) and (c): the company's recalculation as the scheduled action runs it."""
-    steps, written = {}, Counter()
+def decision_kernel(env, company):
+    """(g) The kernel over all clients; every column is consumed by an aggregate on the
+    server (so none is optimised away) and only one row comes back."""
+    single_process(env)
+    query = SQL(
+        """SELECT count(*), sum(k.order_count), max(k.last_day), sum(k.mean_interval)
+             FROM (%s) k""",
+        kernel_query(env, company),
+    )
     started = time.perf_counter()
-    with timed_steps(env, steps, written):
-        stats = env["partner.lifecycle.recalculation"]._recalculate_company(company, commit=True)
-    env.cr.commit()
+    env.cr.execute(query)
+    clients = env.cr.fetchone()[0]
     elapsed = time.perf_counter() - started
-    writing = steps.get("write (UPDATE + history)", 0.0)
-    rest = elapsed - sum(value for label, value in steps.items() if not label.startswith(" "))
-    steps = {label: round(steps.get(label, 0.0), 3) for _model, _method, label in STEPS}
-    steps["decide in Python (the rest)"] = round(rest, 3)
-    return elapsed, {
-        **dict(stats),
-        "written": written["clients"],
-        "steps": steps,
-        "write_seconds": round(writing, 3),
-    }
+    env.cr.rollback()
+    return elapsed, clients
 
 
-def naive_loop(env, ids, sample, seed):
-    """(d) The per-client ORM loop on a random sample, rolled back; seconds for the sample."""
-    chosen = sorted(random.Random(seed).sample(ids, min(sample, len(ids))))
+def plain_update(env, company, ids, today):
+    """(g) One UPDATE writing the recalculation's columns on all clients, from a table
+    prepared beforehand (not timed) with the kernel's figures; rolled back."""
+    statuses, _role_of = naive.company_roles(company)
+    env.cr.execute(
+        SQL(
+            """CREATE TEMP TABLE pl_bench_values ON COMMIT DROP AS
+               SELECT p.id,
+                      CASE WHEN k.order_count IS NULL THEN %(new)s
+                           WHEN k.order_count >= 3 THEN %(permanent)s ELSE %(working)s END
+                          AS status_id,
+                      coalesce(k.order_count, 0) AS order_count, k.last_day,
+                      round(k.mean_interval, 1) AS mean_interval,
+                      k.last_day + round(k.mean_interval)::int AS next_day,
+                      TRUE AS plannable,
+                      k.order_count || ' orders >= 3 -> permanent' AS reason,
+                      k.last_day + 180 AS review_date
+                 FROM unnest(%(ids)s::int[]) AS p(id)
+            LEFT JOIN (%(kernel)s) k ON k.id = p.id""",
+            new=statuses.get("new"),
+            permanent=statuses.get("permanent"),
+            working=statuses.get("working"),
+            ids=ids,
+            kernel=kernel_query(env, company),
+        )
+    )
+    env.cr.execute(SQL("ANALYZE pl_bench_values"))
+    single_process(env)
+    started = time.perf_counter()
+    env.cr.execute(
+        SQL(
+            """UPDATE res_partner p
+                  SET lifecycle_status_id = v.status_id,
+                      lifecycle_order_count = v.order_count,
+                      lifecycle_last_order_date = v.last_day,
+                      lifecycle_avg_interval_days = v.mean_interval,
+                      lifecycle_next_order_date = v.next_day,
+                      lifecycle_plannable = v.plannable,
+                      lifecycle_reason = v.reason,
+                      lifecycle_review_date = v.review_date,
+                      lifecycle_error_order_id = NULL,
+                      lifecycle_error_date = NULL,
+                      lifecycle_status_date = %s,
+                      write_date = now() AT TIME ZONE 'UTC',
+                      write_uid = %s
+                 FROM pl_bench_values v
+                WHERE p.id = v.id""",
+            today,
+            env.uid,
+        )
+    )
+    rows = env.cr.rowcount
+    elapsed = time.perf_counter() - started
+    env.cr.rollback()
+    return elapsed, rows
+
+
+def floors(env, company, ids, today, result):
+    """One run of each floor, added to ``result``; the UPDATE's dead rows are vacuumed."""
+    seconds, result["floor_rows"] = floor_scan(env, company)
+    result["floor_runs"].append(seconds)
+    seconds, result["kernel_clients"] = decision_kernel(env, company)
+    result["kernel_runs"].append(seconds)
+    seconds, result["update_rows"] = plain_update(env, company, ids, today)
+    result["update_runs"].append(seconds)
+    vacuum_analyze(env, ("res_partner",))
+    print(
+        f"floor {result['floor_runs'][-1]:.2f} s, kernel {result['kernel_runs'][-1]:.2f} s, "
+        f"UPDATE {result['update_runs'][-1]:.2f} s",
+        flush=True,
+    )
+
+
+# ---------------------------------------------------------------------- (b), (c), (d)
+def full_recalculation(env, company, today):
+    """(b) and (c): the company's full recalculation, a commit per batch."""
+    timer = StepTimer()
+    with timer.patched(env):
+        started = time.perf_counter()
+        stats = env["partner.lifecycle.recalculation"]._recalculate_company(
+            company, today=today, commit=True
+        )
+        env.cr.commit()
+        elapsed = time.perf_counter() - started
+    return recalculation_stats(stats, timer, elapsed)
+
+
+def naive_loop(env, chosen, today):
+    """(d) The per-client ORM loop on the sample, rolled back; seconds."""
     partners = env["res.partner"].browse(chosen)
-    today = fields.Date.context_today(env.user)
     env.invalidate_all()
     started = time.perf_counter()
     naive.recalculate(partners, today)
@@ -228,11 +444,81 @@ def naive_loop(env, ids, sample, seed):
     elapsed = time.perf_counter() - started
     env.cr.rollback()
     env.invalidate_all()
-    return elapsed, len(chosen)
+    return elapsed
 
 
-def _plain_confirm(self):
-    return super(SaleOrder, self)._action_confirm()
+# ---------------------------------------------------------------------- (f) nightly run
+def simulate_day_orders(env, company, day, product):
+    """Orders of the clients expected to order on ``day``, confirmed through the hooks at
+    ORDERS_AT of that day, in committed chunks, with one line of ``product`` if given;
+    (orders, seconds)."""
+    recalculation = env["partner.lifecycle.recalculation"]
+    env.cr.execute(
+        SQL(
+            """SELECT p.id FROM res_partner p
+                WHERE %s AND p.lifecycle_next_order_date = %s
+                  AND p.lifecycle_termination_date IS NULL
+             ORDER BY p.id""",
+            recalculation._company_clause(company),
+            day,
+        )
+    )
+    client_ids = [row[0] for row in env.cr.fetchall()]
+    lines = product and [Command.create({"product_id": product.id, "product_uom_qty": 2})]
+    orders_env = env(context=dict(env.context, tracking_disable=True))
+    started = time.perf_counter()
+    with clock(company_moment(company, day, ORDERS_AT)):
+        for chunk in split_every(DAY_CHUNK, client_ids, list):
+            orders = orders_env["sale.order"].create(
+                [
+                    {"partner_id": client_id, "company_id": company.id, "order_line": lines or []}
+                    for client_id in chunk
+                ]
+            )
+            orders.action_confirm()
+            env.cr.commit()
+            env.invalidate_all()
+    return len(client_ids), time.perf_counter() - started
+
+
+def nightly_run(env, company, day, product):
+    """(f) One simulated day, then the scheduled incremental run, timed alone."""
+    orders, confirm_seconds = simulate_day_orders(env, company, day, product)
+    timer = StepTimer()
+    reset_peak_memory()
+    with clock(company_moment(company, day, NIGHTLY_AT)), timer.patched(env):
+        started = time.perf_counter()
+        stats = env["partner.lifecycle.recalculation"]._cron_recalculate()
+        env.cr.commit()
+        elapsed = time.perf_counter() - started
+    run = recalculation_stats(stats, timer, elapsed)
+    run.update(
+        day=day.isoformat(),
+        orders_confirmed=orders,
+        orders_confirm_seconds=round(confirm_seconds, 2),
+        peak_mb=round(peak_memory_mb(), 1),
+    )
+    print(
+        f"(f) {day}: {orders} orders confirmed in {confirm_seconds:.1f} s; nightly run "
+        f"{elapsed:.3f} s, {run['clients']} clients due, {run['rows_read']} rows read, "
+        f"{run['written']} written",
+        flush=True,
+    )
+    return run
+
+
+# ---------------------------------------------------------------------- (e) hooks
+@api.model_create_multi
+def _plain_create(self, vals_list):
+    return super(SaleOrder, self).create(vals_list)
+
+
+def _plain_write(self, vals):
+    return super(SaleOrder, self).write(vals)
+
+
+def _plain_unlink(self):
+    return super(SaleOrder, self).unlink()
 
 
 def _plain_done(self):
@@ -241,107 +527,127 @@ def _plain_done(self):
 
 @contextmanager
 def hooks_disabled(disabled):
-    """Replace the add-on's confirmation and delivery hooks by plain super() calls."""
+    """Replace the add-on's order and delivery hooks by plain super() calls."""
     with ExitStack() as stack:
         if disabled:
-            stack.enter_context(mock.patch.object(SaleOrder, "_action_confirm", _plain_confirm))
-            stack.enter_context(mock.patch.object(StockPicking, "_action_done", _plain_done))
+            for cls, name, plain in (
+                (SaleOrder, "create", _plain_create),
+                (SaleOrder, "write", _plain_write),
+                (SaleOrder, "unlink", _plain_unlink),
+                (StockPicking, "_action_done", _plain_done),
+            ):
+                stack.enter_context(mock.patch.object(cls, name, plain))
         yield
 
 
-class _Discard(Exception):
-    """Raised to roll a savepoint back."""
-
-
-@contextmanager
-def discarded(env):
-    """Run the block in a savepoint that is rolled back."""
-    try:
-        with env.cr.savepoint():
-            yield
-            raise _Discard
-    except _Discard:
-        pass
-    env.invalidate_all()
-
-
 def confirm_and_deliver(uenv, client_id, product, hooked):
-    """Milliseconds to confirm a new one-line order of the client, then to validate its delivery."""
-    order = uenv["sale.order"].create(
-        {
-            "partner_id": client_id,
-            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2})],
-        }
-    )
-    uenv.flush_all()
-    uenv.invalidate_all()  # each operation starts like a new request, with an empty cache
+    """Milliseconds to confirm a new one-line order of the client and commit, then to
+    validate its delivery and commit."""
+    cr = uenv.cr
     with hooks_disabled(not hooked):
+        order = uenv["sale.order"].create(
+            {
+                "partner_id": client_id,
+                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2})],
+            }
+        )
+        cr.commit()
+        uenv.invalidate_all()  # each operation starts like a new request, with an empty cache
         started = time.perf_counter()
         order.action_confirm()
-        uenv.flush_all()
+        cr.commit()
         confirmed = time.perf_counter()
         picking = order.picking_ids
         for move in picking.move_ids:
             move.quantity = move.product_uom_qty
             move.picked = True
-        uenv.flush_all()
+        cr.commit()
         uenv.invalidate_all()
         before_validation = time.perf_counter()
         picking.with_context(skip_sms=True).button_validate()
-        uenv.flush_all()
+        cr.commit()
         validated = time.perf_counter()
     if picking.state != "done":
         raise RuntimeError(f"delivery {picking.name} was not validated ({picking.state})")
     return (confirmed - started) * 1000, (validated - before_validation) * 1000
 
 
-def hook_overhead(env, company, ids, repeat, seed):
-    """(e) Milliseconds of confirm and delivery validation with and without the hooks.
+def new_clients(env, company, count):
+    """``count`` new clients created through the ORM (with their "at creation" status)."""
+    partners = env["res.partner"].create(
+        [
+            {"name": f"Benchmark client {n}", "company_id": company.id, "customer_rank": 1}
+            for n in range(count)
+        ]
+    )
+    env.cr.commit()
+    return partners.ids
 
-    Each sampled client (one already delivered, the usual case) gets two orders,
-    one handled with the hooks and one without, in alternating order, each
-    rolled back after; the added time is the median of the paired differences.
-    """
-    uenv = env(user=env.ref("base.user_admin"), context=dict(env.context, tz="UTC"))
-    product = env["product.product"].search([("default_code", "=", generate.PRODUCT_CODE)])
-    warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
-    env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 10**7)
+
+def delivered_clients(env, ids, count, seed):
     env.cr.execute(
         SQL(
-            "SELECT id FROM res_partner WHERE id = ANY(%s) "
-            "AND lifecycle_first_delivery_date IS NOT NULL ORDER BY id",
+            """SELECT id FROM res_partner WHERE id = ANY(%s)
+                  AND lifecycle_first_delivery_date IS NOT NULL
+                  AND lifecycle_termination_date IS NULL ORDER BY id""",
             ids,
         )
     )
     delivered = [row[0] for row in env.cr.fetchall()]
-    clients = random.Random(seed).sample(delivered, min(len(delivered), repeat + WARM_UP))
-    times = {operation: {True: [], False: []} for operation in ("confirm", "delivery")}
-    for run, client_id in enumerate(clients):
-        for hooked in (True, False) if run % 2 else (False, True):
-            with discarded(env):  # every operation starts from the same database
-                confirm, delivery = confirm_and_deliver(uenv, client_id, product, hooked)
+    return random.Random(seed).sample(delivered, min(len(delivered), count))
+
+
+def hook_path(uenv, clients, product):
+    """Paired runs on ``clients`` (two per pair); per operation and mode, the times."""
+    times = {(op, hooked): [] for op in ("confirm", "delivery", "path") for hooked in (0, 1)}
+    for run, pair in enumerate(split_every(2, clients, list)):
+        if len(pair) < 2:
+            break
+        modes = (True, False) if run % 2 else (False, True)
+        for client_id, hooked in zip(pair, modes, strict=True):
+            confirm, delivery = confirm_and_deliver(uenv, client_id, product, hooked)
             if run >= WARM_UP:
-                times["confirm"][hooked].append(confirm)
-                times["delivery"][hooked].append(delivery)
-    env.cr.rollback()
-    env.invalidate_all()
+                times["confirm", hooked].append(confirm)
+                times["delivery", hooked].append(delivery)
+                times["path", hooked].append(confirm + delivery)
     result = {}
-    for operation, by_mode in times.items():
-        without = statistics.median(by_mode[False])
-        added = statistics.median(a - b for a, b in zip(by_mode[True], by_mode[False], strict=True))
+    for operation in ("confirm", "delivery", "path"):
+        with_, without = times[operation, 1], times[operation, 0]
+        added = statistics.median(a - b for a, b in zip(with_, without, strict=True))
+        base = statistics.median(without)
         result[operation] = {
-            "with_hooks_ms": round(statistics.median(by_mode[True]), 2),
-            "without_hooks_ms": round(without, 2),
+            "with_hooks_ms": {
+                "median": round(statistics.median(with_), 2),
+                "min": round(min(with_), 2),
+            },
+            "without_hooks_ms": {"median": round(base, 2), "min": round(min(without), 2)},
             "added_ms": round(added, 2),
-            "added_percent": round(100 * added / without, 1),
-            "runs_each": len(by_mode[True]),
+            "added_percent": round(100 * added / base, 1),
+            "pairs": len(with_),
         }
     return result
 
 
+def hook_overhead(env, company, ids, repeat, seed, moment):
+    """(e) The first-delivery path and the repeat path, with and without the hooks."""
+    uenv = env(user=env.ref("base.user_admin"), context=dict(env.context, tz="UTC"))
+    product = env["product.product"].search([("default_code", "=", generate.PRODUCT_CODE)])
+    warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+    env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 10**7)
+    env.cr.commit()
+    count = 2 * (repeat + WARM_UP)
+    with clock(moment):
+        result = {
+            "first_delivery": hook_path(uenv, new_clients(env, company, count), product),
+            "repeat": hook_path(uenv, delivered_clients(env, ids, count, seed), product),
+        }
+    env.invalidate_all()
+    return result
+
+
 # ---------------------------------------------------------------------- report
-def machine():
-    """A short description of the machine and the software measured."""
+def machine(env):
+    """The machine and the software measured, and the load on the machine."""
     cpu = platform.processor()
     try:
         with open("/proc/cpuinfo") as handle:
@@ -351,154 +657,258 @@ def machine():
     except (OSError, StopIteration):
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    env.cr.execute(
+        SQL(
+            """SELECT current_setting('server_version'), current_setting('shared_buffers'),
+                      current_setting('work_mem'), current_setting('jit')"""
+        )
+    )
+    version, shared_buffers, work_mem, jit = env.cr.fetchone()
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
         "memory_gib": round(memory, 1),
+        "os": platform.platform(),
         "python": platform.python_version(),
         "odoo": release.version,
+        "postgresql": version,
+        "postgresql_settings": {
+            "shared_buffers": shared_buffers,
+            "work_mem": work_mem,
+            "jit": jit,
+        },
+        "load_average_start": [round(value, 2) for value in os.getloadavg()],
     }
+
+
+def targets(result):
+    """Each target of issue 7 with its measured value (medians) and whether it is met."""
+    kernel = result["kernel_seconds"]["median"]
+    update = result["update_seconds"]["median"]
+    checks = []
+
+    def check(name, value, bound, unit="s"):
+        checks.append(
+            {"target": name, "value": round(value, 4), "bound": round(bound, 4), "unit": unit}
+        )
+        checks[-1]["met"] = value <= bound
+
+    if "full_seconds" in result:
+        full, nochange = result["full_seconds"]["median"], result["nochange_seconds"]["median"]
+        check(
+            "(b) full from scratch <= 2 x kernel + UPDATE", full, FULL_TO_KERNEL * kernel + update
+        )
+        check("(c) no-change full pass <= 1.5 x kernel", nochange, NOCHANGE_TO_KERNEL * kernel)
+        if "nightly_seconds" in result:
+            nightly = result["nightly_seconds"]["median"]
+            check("(f) nightly run <= 1 % of (c)", nightly, NIGHTLY_SHARE * nochange)
+            if result["clients"] >= 1_000_000:
+                check("(f) nightly run < 5 s (1,000,000 clients)", nightly, NIGHTLY_MAX_SECONDS_1M)
+            else:
+                check("(f) nightly run < 1 s (100,000 clients)", nightly, NIGHTLY_MAX_SECONDS)
+    for path, figures in result.get("hooks", {}).items():
+        added = figures["path"]["added_percent"]
+        check(
+            f"(e) hooks on the {path.replace('_', '-')} path <= 5 %", added, HOOK_MAX_PERCENT, "%"
+        )
+    return checks
+
+
+def _header(result):
+    m = result["machine"]
+    settings = ", ".join(f"{k} {v}" for k, v in m["postgresql_settings"].items())
+    load = f"{m['load_average_start'][0]} at the start, {m['load_average_end'][0]} at the end"
+    return [
+        f"{result['clients']:,} clients, {result['confirmed_orders']:,} confirmed orders, "
+        f"today {result['today']}; {result['runs']} runs of each measure",
+        f"{m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB; load average {load}",
+        f"PostgreSQL {m['postgresql']} ({settings}), Odoo {m['odoo']}, Python {m['python']}",
+        "",
+        f"{'measure':<66}{'median s':>10}{'min s':>10}{'x kernel':>10}",
+    ]
+
+
+def _nightly_lines(result):
+    lines = []
+    for run in result["nightly_runs"]:
+        lines.append(
+            f"    {run['day']}: {run['orders_confirmed']:,} orders confirmed through the hooks "
+            f"in {run['orders_confirm_seconds']:.1f} s (not timed); run {run['seconds']:.3f} s, "
+            f"{run['clients']:,} due, {run['rows_read']:,} rows read, {run['written']:,} written"
+        )
+    return lines
+
+
+def _hook_lines(result):
+    lines = [
+        f"{'(e) hooks, ms, commit included':<38}{'without: median':>16}{'min':>8}"
+        f"{'with: median':>14}{'min':>8}{'added':>8}{'added %':>9}{'pairs':>7}"
+    ]
+    for path, figures in result.get("hooks", {}).items():
+        for operation, hook in figures.items():
+            without, with_ = hook["without_hooks_ms"], hook["with_hooks_ms"]
+            label = f"    {path.replace('_', '-')} path: {operation}"
+            lines.append(
+                f"{label:<38}{without['median']:>16.1f}{without['min']:>8.1f}"
+                f"{with_['median']:>14.1f}{with_['min']:>8.1f}{hook['added_ms']:>+8.1f}"
+                f"{hook['added_percent']:>+9.1f}{hook['pairs']:>7}"
+            )
+    return lines if len(lines) > 1 else []
+
+
+def _target_lines(result):
+    lines = ["targets (medians; set for 100,000 clients, (f) < 5 s for 1,000,000):"]
+    for check in result["targets"]:
+        verdict = "met" if check["met"] else "MISSED"
+        lines.append(
+            f"    {check['target']:<58}{check['value']:>10.3f} vs {check['bound']:.3f} "
+            f"{check['unit']}: {verdict}"
+        )
+    return lines
 
 
 def table(result):
-    """The result as a text table: seconds and ratios to the floor."""
-    floor = result["floor_seconds"]
-    machine_ = result["machine"]
-    lines = [
-        f"{result['clients']:,} clients, {result['confirmed_orders']:,} confirmed orders; "
-        f"{machine_['cores']} cores ({machine_['cpu']}), {machine_['memory_gib']} GiB, "
-        f"PostgreSQL {result['postgresql']}, Odoo {machine_['odoo']}, Python {machine_['python']}",
-        f"{'measure':<64}{'seconds':>10}{'x floor':>9}",
-    ]
+    """The result as a text table: median and minimum of the runs, ratios, targets."""
+    lines = _header(result)
+    kernel = result["kernel_seconds"]["median"]
 
-    def row(label, seconds):
-        lines.append(f"{label:<64}{seconds:>10.2f}{seconds / floor:>9.2f}")
+    def row(label, figures):
+        median, minimum = figures["median"], figures["min"]
+        lines.append(f"{label:<66}{median:>10.3f}{minimum:>10.3f}{median / kernel:>10.2f}")
 
-    floors = result["floor_runs_seconds"]
-    row("(a) floor: sorted (client, order date) pairs, plain query", min(floors["plain"]))
-    row("    the same through a server-side cursor", min(floors["cursor"]))
-    for label, key in (
-        ("(b) full recalculation from scratch", "full"),
-        ("(c) recalculation with nothing to change", "nochange"),
-    ):
-        stats = result[f"{key}_stats"]
-        row(f"{label} ({stats['written']:,} written)", result[f"{key}_seconds"])
-        for step, seconds in stats["steps"].items():
-            row(f"      {step.strip()}" if step.startswith(" ") else f"    {step}", seconds)
-    if result["naive_sample"]:
-        row(
-            f"(d) naive ORM loop: {result['naive_sample']:,} clients in "
-            f"{result['naive_seconds']:.2f} s, extrapolated",
-            result["naive_extrapolated_seconds"],
-        )
+    def steps(run):
+        for label, step in run["steps"].items():
+            rows = f" ({step['rows']:,} rows)" if step.get("rows") else ""
+            lines.append(f"      {label + rows:<60}{step['seconds']:>10.3f}")
+
+    pairs, clients = result["floor_rows"], result["kernel_clients"]
+    row(f"(a) floor scan: {pairs:,} sorted (client, day) pairs", result["floor_seconds"])
+    row(
+        f"(g) kernel: count, last day, mean interval, {clients:,} clients", result["kernel_seconds"]
+    )
+    row(f"(g) plain UPDATE, {result['update_rows']:,} clients", result["update_seconds"])
+    for key, label in (("full", "(b) full from scratch"), ("nochange", "(c) no-change full pass")):
+        if f"{key}_seconds" in result:
+            run = median_run(result[f"{key}_runs"])
+            label = f"{label}: {run['written']:,} written, {run['changed']:,} new statuses"
+            row(label, result[f"{key}_seconds"])
+            steps(run)
+    if "naive_seconds" in result:
+        row(f"(d) naive ORM loop, {result['naive_sample']:,} clients", result["naive_seconds"])
         lines.append(
-            f"    naive loop / full recalculation: {result['ratios']['naive_to_full']:.0f}x"
+            f"    extrapolated to all clients: {result['naive_extrapolated_seconds']:.0f} s, "
+            f"{result['naive_to_full']:.0f}x the full run (b)"
         )
-    for operation, label in (
-        ("confirm", "action_confirm, one-line order"),
-        ("delivery", "delivery validation"),
-    ):
-        hook = result["hooks"].get(operation)
-        if hook:
-            lines.append(
-                f"(e) {label}: {hook['without_hooks_ms']:.1f} ms without the hooks, "
-                f"{hook['with_hooks_ms']:.1f} ms with; added {hook['added_ms']:.1f} ms "
-                f"({hook['added_percent']:+.1f} %), median of {hook['runs_each']} pairs"
-            )
+    if "nightly_seconds" in result:
+        run = median_run(result["nightly_runs"])
+        label = f"(f) nightly run after one day: {run['clients']:,} due, {run['written']:,} written"
+        row(label, result["nightly_seconds"])
+        steps(run)
+        lines += _nightly_lines(result)
+    lines += _hook_lines(result)
+    peaks = result["peak_mb"]
     lines.append(
-        f"peak memory (resident): {result['peak_mb_full']:.0f} MiB during (b), "
-        f"{result['peak_mb_process']:.0f} MiB for the whole run"
+        f"peak resident memory: {peaks.get('full', 0):.0f} MiB during (b), "
+        f"{peaks.get('nightly', 0):.0f} MiB during (f), {peaks['process']:.0f} MiB in all"
     )
-    return "\n".join(lines)
+    return "\n".join(lines + _target_lines(result))
 
 
-def has_facts(env, ids):
-    """Whether any client already has frequency facts or a status history."""
-    env.cr.execute(
-        SQL(
-            """SELECT EXISTS (SELECT 1 FROM res_partner
-                               WHERE id = ANY(%s) AND lifecycle_order_count IS NOT NULL)
-                   OR EXISTS (SELECT 1 FROM partner_lifecycle_history)""",
-            ids,
+# ---------------------------------------------------------------------- main
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="benchmark", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measure")
+    parser.add_argument("--today", type=fields.Date.to_date, help="the data's today")
+    parser.add_argument("--sample", type=int, default=1000, help="clients of the naive loop")
+    parser.add_argument("--repeat", type=int, default=60, help="pairs of each hook path")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--day-lines", action="store_true", help="(f): orders with a line")
+    parser.add_argument("--skip-nightly", action="store_true")
+    parser.add_argument("--skip-hooks", action="store_true")
+    parser.add_argument("--output", type=Path, help="JSON file (default: in bench/results/)")
+    return parser.parse_args(argv)
+
+
+def measure_runs(env, company, ids, today, args, result):
+    """Floors, (d), (b) and (c), interleaved run by run so that a passing load spreads over
+    all of them; each run starts from reset clients."""
+    chosen = sorted(random.Random(args.seed).sample(ids, min(args.sample, len(ids))))
+    for run in range(args.runs):
+        reset_clients(env, company, ids)
+        floors(env, company, ids, today, result)
+        if not args.skip_naive:
+            result["naive_runs"].append(naive_loop(env, chosen, today))
+        reset_peak_memory()
+        full = full_recalculation(env, company, today)
+        result["peak_mb"]["full"] = max(result["peak_mb"].get("full", 0), peak_memory_mb())
+        result["full_runs"].append(full)
+        vacuum_analyze(env)
+        result["nochange_runs"].append(full_recalculation(env, company, today))
+        print(
+            f"run {run + 1}: (b) full {full['seconds']:.2f} s ({full['written']} written), "
+            f"(c) no change {result['nochange_runs'][-1]['seconds']:.2f} s",
+            flush=True,
         )
-    )
-    return env.cr.fetchone()[0]
-
-
-def floors(env, tz, result):
-    """Run the floor once plainly and once through a cursor, adding to ``result``."""
-    runs = result.setdefault("floor_runs_seconds", {"plain": [], "cursor": []})
-    for mode, seconds_list in runs.items():
-        seconds, result["floor_rows"] = floor_scan(env, tz, mode == "cursor")
-        seconds_list.append(round(seconds, 3))
-    print(f"(a) floor so far: {runs} s", flush=True)
+    for key in ("floor", "kernel", "update"):
+        result[f"{key}_seconds"] = summary(result.pop(f"{key}_runs"))
+    for key in ("full", "nochange"):
+        result[f"{key}_seconds"] = summary([run["seconds"] for run in result[f"{key}_runs"]])
+    naive_runs = result.pop("naive_runs")
+    if naive_runs:
+        result["naive_sample"] = len(chosen)
+        result["naive_seconds"] = summary(naive_runs)
+        naive_all = result["naive_seconds"]["median"] * len(ids) / len(chosen)
+        result["naive_extrapolated_seconds"] = round(naive_all, 1)
+        result["naive_to_full"] = round(naive_all / result["full_seconds"]["median"], 1)
 
 
 def main(env, argv):
-    parser = argparse.ArgumentParser(prog="benchmark", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sample", type=int, default=1000, help="clients of the naive loop")
-    parser.add_argument("--repeat", type=int, default=200, help="pairs of each hook measure")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--skip-naive", action="store_true")
-    parser.add_argument("--skip-hooks", action="store_true")
-    parser.add_argument("--output", type=Path, help="JSON file (default: in bench/results/)")
-    args = parser.parse_args(argv)
-
+    args = parse_args(argv)
     company = env.company
-    tz = env.user.tz or "UTC"
-    ids = env["partner.lifecycle.recalculation"]._client_ids(company)
-    if has_facts(env, ids):
-        reset_clients(env, company, ids)
-    vacuum_analyze(env)
-    version = env.cr._cnx.server_version
+    recalculation = env["partner.lifecycle.recalculation"]
+    today = args.today or company._lifecycle_today()
+    ids = recalculation._client_ids(company)
     result = {
         "date": datetime.now().isoformat(timespec="seconds"),
-        "machine": machine(),
-        "postgresql": f"{version // 10000}.{version % 10000}",
+        "machine": machine(env),
         "clients": len(ids),
         "confirmed_orders": count_confirmed_orders(env),
-        "batch_size": env["partner.lifecycle.recalculation"]._batch_size,
-        "naive_sample": 0,
-        "naive_seconds": 0.0,
-        "hooks": {},
+        "today": today.isoformat(),
+        "runs": args.runs,
+        "batch_size": recalculation._batch_size,
+        "floor_runs": [],
+        "kernel_runs": [],
+        "update_runs": [],
+        "full_runs": [],
+        "nochange_runs": [],
+        "naive_runs": [],
+        "peak_mb": {},
     }
     env.cr.rollback()
     print(f"{len(ids):,} clients, {result['confirmed_orders']:,} confirmed orders", flush=True)
+    measure_runs(env, company, ids, today, args, result)
 
-    # The floor runs before, between and after the recalculations, so that a passing
-    # load on the machine does not decide the ratios; the best run counts.
-    floors(env, tz, result)
-    if not args.skip_naive:
-        result["naive_seconds"], result["naive_sample"] = naive_loop(
-            env, ids, args.sample, args.seed
+    days = 0
+    if not args.skip_nightly:
+        product = args.day_lines and env["product.product"].search(
+            [("default_code", "=", generate.PRODUCT_CODE)], limit=1
         )
-        print(
-            f"(d) naive: {result['naive_seconds']:.2f} s for {result['naive_sample']}", flush=True
-        )
-    result["naive_extrapolated_seconds"] = (
-        result["naive_seconds"] * len(ids) / (result["naive_sample"] or 1)
-    )
-
-    result["peak_reset"] = reset_peak_memory()
-    result["full_seconds"], result["full_stats"] = full_recalculation(env, company)
-    result["peak_mb_full"] = peak_memory_mb()
-    print(f"(b) full: {result['full_seconds']:.2f} s {result['full_stats']}", flush=True)
-    floors(env, tz, result)
-    result["nochange_seconds"], result["nochange_stats"] = full_recalculation(env, company)
-    print(f"(c) no change: {result['nochange_seconds']:.2f} s", flush=True)
-    floors(env, tz, result)
-    result["floor_seconds"] = min(min(runs) for runs in result["floor_runs_seconds"].values())
+        days = args.runs
+        runs = [
+            nightly_run(env, company, today + timedelta(days=day), product)
+            for day in range(1, days + 1)
+        ]
+        result["nightly_runs"] = runs
+        result["nightly_seconds"] = summary([run["seconds"] for run in runs])
+        result["peak_mb"]["nightly"] = max(run["peak_mb"] for run in runs)
 
     if not args.skip_hooks:
-        vacuum_analyze(env, ("res_partner",))  # (b) and (c) rewrote it; autovacuum would have
-        result["hooks"] = hook_overhead(env, company, ids, args.repeat, args.seed)
-    result["peak_mb_process"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    floor = result["floor_seconds"]
-    result["ratios"] = {
-        "full_to_floor": round(result["full_seconds"] / floor, 2),
-        "nochange_to_floor": round(result["nochange_seconds"] / floor, 2),
-        "naive_to_full": round(result["naive_extrapolated_seconds"] / result["full_seconds"], 1),
-    }
+        moment = company_moment(company, today + timedelta(days=days + 1), ORDERS_AT)
+        result["hooks"] = hook_overhead(env, company, ids, args.repeat, args.seed, moment)
+    result["peak_mb"]["process"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["machine"]["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
+    result["targets"] = targets(result)
     text = table(result)
     print(text)
     output = args.output or RESULTS / f"benchmark-{len(ids)}-{datetime.now():%Y%m%d-%H%M%S}.json"

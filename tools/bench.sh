@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # The benchmark: N generated clients in a fresh database, the recalculation measured (README, "Benchmark").
 #
-#     tools/bench.sh [--clients N] [--no-lines] [--keep] [-- BENCHMARK OPTIONS]
+#     tools/bench.sh [--clients N] [--today YYYY-MM-DD] [--no-lines] [--keep] [-- BENCHMARK OPTIONS]
 #
 # Makes a fresh database pl_bench_<N> (a copy of the cached sale_stock template, see
 # tools/lib.sh), installs the add-on, loads N generated clients with two years of orders
 # (bench/generate.py; default 100000, about 20 orders each; with --no-lines the orders have
-# no order line, which loads faster), then measures in one run on it (bench/benchmark.py):
-# the SQL floor, the full recalculation, a recalculation with nothing to change, the naive
-# per-client ORM loop, the time the hooks add to confirming an order and validating its
-# delivery, and the peak memory. Prints one table and writes it as JSON in bench/results/.
+# no order line, which loads faster), then measures in one run on it (bench/benchmark.py),
+# each measure 3 times: the SQL floors (scan, decision kernel, plain UPDATE), the full
+# recalculation, a full pass with nothing to change, the naive per-client ORM loop, the
+# nightly incremental run after a simulated day, the time the hooks add on the first-delivery
+# and the repeat path, and the peak memory. Prints one table, writes it as JSON in bench/results/.
+# Both steps take the same "today" (--today YYYY-MM-DD, default today in UTC).
 #
-# BENCHMARK OPTIONS: --sample N (clients of the naive loop, 1000), --repeat N
-# (runs of each hook measure, 200), --skip-naive, --skip-hooks.
+# BENCHMARK OPTIONS: --runs N (3), --sample N (clients of the naive loop, 1000), --repeat N
+# (pairs of each hook path, 60), --day-lines (orders of the simulated days get a line),
+# --skip-naive, --skip-nightly, --skip-hooks.
 # The database is dropped at the end, unless --keep. Needs Odoo 18, like tools/check.sh.
 # shellcheck disable=SC2317 # cleanup runs through trap
 set -uo pipefail
@@ -21,12 +24,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$PL_ROOT" || exit 1
 
 CLIENTS=100000
+TODAY=$(date -u +%F)
 KEEP=0
 GENERATE_ARGS=()
 while [ $# -gt 0 ]; do
     case $1 in
         --clients)
             CLIENTS=${2:?--clients needs a number}
+            shift
+            ;;
+        --today)
+            TODAY=${2:?--today needs a date}
             shift
             ;;
         --no-lines) GENERATE_ARGS+=(--no-lines) ;;
@@ -36,7 +44,7 @@ while [ $# -gt 0 ]; do
             break
             ;;
         -h | --help)
-            sed -n '2,17p' "$0" | cut -c3-
+            sed -n '2,19p' "$0" | cut -c3-
             exit 0
             ;;
         *)
@@ -77,7 +85,7 @@ pl_odoo "$PL_VENV/bin/python" "$CONFIG" -d "$DB" -i partner_lifecycle --stop-aft
     --log-level=warn || exit 1
 
 pl_say "Loading $CLIENTS clients (bench/generate.py)"
-bench_python generate --clients "$CLIENTS" "${GENERATE_ARGS[@]}" >&2 || exit 1
+bench_python generate --clients "$CLIENTS" --today "$TODAY" "${GENERATE_ARGS[@]}" >&2 || exit 1
 
 pl_say "Measuring (bench/benchmark.py)"
-bench_python benchmark "$@"
+bench_python benchmark --today "$TODAY" "$@"
