@@ -97,7 +97,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         clients = partners.commercial_partner_id.sudo()
         if not clients:
             return stats
-        self.env.flush_all()
+        self._flush_facts()
         for company, ids in self._ids_by_company(clients.ids).items():
             try:
                 with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
@@ -142,8 +142,9 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         replaced by one row per past transition (origin ``reconstructed``, dated
         on the day of the transition); the rows of people's acts (by hand,
         planning, termination) stay, and a client whose status is one of the
-        company's own (set by hand, never replaced by automation) is left alone. When the replay ends in the client's
-        current status, "status since" becomes the day it entered that status.
+        company's own (set by hand, never replaced by automation) is left
+        alone. When the replay ends in the client's current status, "status
+        since" becomes the day it entered that status.
         """
         ids = self._client_ids(company) if ids is None else ids
         today = today or company._lifecycle_today()
@@ -289,6 +290,9 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         the lock. ``lock_first`` skips the first read for a batch that will
         probably change most of its clients.
         """
+        # The read of a batch is priced high enough for PostgreSQL to JIT-compile it, which
+        # costs more than running it (1.0 of 1.6 s a batch at 20,000 clients).
+        self.env.cr.execute(SQL("SET LOCAL jit = off"))
         if lock_first:
             candidates = ids
         else:
@@ -455,14 +459,20 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         )
 
     @api.model
+    def _flush_facts(self):
+        """Write the pending ORM changes of what :meth:`_read_facts` reads with SQL."""
+        self.env["res.partner"].flush_model()
+        self.env["sale.order"].flush_model(["partner_id", "state", "date_order", "company_id"])
+        self.env["sale.order.line"].flush_model(["order_id", "product_id", "product_uom_qty"])
+        self.env["partner.lifecycle.pause"].flush_model()
+
+    @api.model
     def _read_facts(self, company, ids):
         """One dict per client: its stored lifecycle values, its order days, its pauses,
         whether it is marked, and (consumption method) its main product's quantities."""
         if not ids:
             return []
-        self.env["res.partner"].flush_model()
-        self.env["sale.order"].flush_model(["partner_id", "state", "date_order", "company_id"])
-        self.env["partner.lifecycle.pause"].flush_model()
+        self._flush_facts()
         return self.env.execute_query_dict(
             SQL(
                 """SELECT p.id, p.lifecycle_status_id AS status_id,

@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 from ..engine.planning import (
     INTERVAL,
@@ -400,6 +400,20 @@ class ResPartner(models.Model):
         """Write with this environment's rights and tracking, past the add-on's own guards
         (the status path of a person's change)."""
         return super().write(vals)
+
+    def _lifecycle_set_first_delivery(self, days):
+        """Store the first delivery day of clients (``days``: client -> day) in one UPDATE,
+        without the tracking machinery of a write (the hot path of delivery validation)."""
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p SET lifecycle_first_delivery_date = v.day
+                     FROM unnest(%s::int[], %s::date[]) AS v(id, day) WHERE p.id = v.id""",
+                [client.id for client in days],
+                list(days.values()),
+            )
+        )
+        self.invalidate_recordset(["lifecycle_first_delivery_date"])
+        self.modified(["lifecycle_first_delivery_date"])
 
     def _lifecycle_write_system(self, vals):
         """Write lifecycle values as the add-on's own code (protected fields included)."""

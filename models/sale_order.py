@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..engine import FIRST_USABLE_DATE, LAST_USABLE_DATE, is_usable_date
 
@@ -13,6 +14,7 @@ class SaleOrder(models.Model):
     lifecycle_status_id = fields.Many2one(
         related="partner_id.commercial_partner_id.lifecycle_status_id",
         string="Client Status",
+        tracking=False,
     )
     lifecycle_status_color = fields.Integer(related="lifecycle_status_id.color")
     #: Delivery planning finds the orders to deliver in its days by this date.
@@ -61,6 +63,18 @@ class SaleOrder(models.Model):
         result = super().unlink()
         clients._lifecycle_refresh()
         return result
+
+    def init(self):
+        super().init()
+        # The recalculation reads each client's confirmed order days from this index alone
+        # (an index-only scan) instead of one heap page per order.
+        self.env.cr.execute(
+            SQL(
+                """CREATE INDEX IF NOT EXISTS sale_order_lifecycle_client_day_index
+                       ON sale_order (partner_id) INCLUDE (date_order, company_id)
+                    WHERE state = 'sale'"""
+            )
+        )
 
     def _lifecycle_counted(self):
         """The orders that count for their client's lifecycle (confirmed ones)."""

@@ -7,6 +7,7 @@ class StockPicking(models.Model):
     lifecycle_status_id = fields.Many2one(
         related="partner_id.commercial_partner_id.lifecycle_status_id",
         string="Client Status",
+        tracking=False,
     )
     lifecycle_status_color = fields.Integer(related="lifecycle_status_id.color")
 
@@ -25,14 +26,14 @@ class StockPicking(models.Model):
     def _lifecycle_deliveries_done(self):
         """Record the first delivery date of the clients (in their company's time zone) and
         refresh them. A return (goods back from a client) does not undo a delivery."""
-        clients = self.env["res.partner"]
+        first = {}
         for picking in self.filtered(lambda p: p._lifecycle_is_client_delivery()):
             client = picking.partner_id.commercial_partner_id.sudo()
             day = client._lifecycle_company()._lifecycle_date(picking.date_done)
-            if (
-                not client.lifecycle_first_delivery_date
-                or day < client.lifecycle_first_delivery_date
-            ):
-                client._lifecycle_write_system({"lifecycle_first_delivery_date": day})
-                clients |= client
-        clients._lifecycle_refresh()
+            known = first.get(client) or client.lifecycle_first_delivery_date
+            if not known or day < known:
+                first[client] = day
+        if first:
+            clients = self.env["res.partner"].sudo().concat(*first)
+            clients._lifecycle_set_first_delivery(first)
+            clients._lifecycle_refresh()

@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from odoo import Command
 from odoo.tests import Form, freeze_time, tagged
 
 from .common import LifecycleCommon
@@ -125,3 +126,29 @@ class TestTransitions(LifecycleCommon):
         self.assertEqual(client.lifecycle_last_order_date, date(2026, 5, 21))
         self.assertEqual(client.lifecycle_avg_interval_days, 10.0)
         self.assertEqual(client.lifecycle_next_order_date, date(2026, 5, 31))
+
+    def test_status_change_tracks_nothing_on_orders_and_deliveries(self):
+        """An automatic change leaves no tracking line on the client's order or delivery."""
+        env = self.env(context=dict(self.env.context, tracking_disable=False))
+        client = env["res.partner"].create({"name": "Tracked"})
+        order = env["sale.order"].create(
+            {
+                "partner_id": client.id,
+                "order_line": [Command.create({"product_id": self.product.id})],
+            }
+        )
+        order.action_confirm()
+        self.env.cr.precommit.run()
+        picking = order.picking_ids
+        picking.move_ids.write({"quantity": 1, "picked": True})
+        picking.with_context(skip_backorder=True)._action_done()
+        self.env.cr.precommit.run()
+        self.assertEqual(client.lifecycle_status_id, self.status_working)
+        tracked = self.env["mail.tracking.value"].search(
+            [
+                ("field_id.name", "=", "lifecycle_status_id"),
+                ("mail_message_id.model", "in", ["sale.order", "stock.picking"]),
+                ("mail_message_id.res_id", "in", [order.id, picking.id]),
+            ]
+        )
+        self.assertEqual(tracked, tracked.browse())
