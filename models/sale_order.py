@@ -65,7 +65,7 @@ class SaleOrder(models.Model):
         return result
 
     def init(self):
-        super().init()
+        result = super().init()
         # The recalculation reads each client's confirmed order days from this index alone
         # (an index-only scan) instead of one heap page per order.
         self.env.cr.execute(
@@ -75,6 +75,7 @@ class SaleOrder(models.Model):
                     WHERE state = 'sale'"""
             )
         )
+        return result
 
     def _lifecycle_counted(self):
         """The orders that count for their client's lifecycle (confirmed ones)."""
