@@ -283,7 +283,8 @@ class PartnerLifecyclePlanning(models.Model):
         """Clients that may be due in the plan, with what the engine needs, in one query.
 
         A candidate is a client of the plan's company (the recalculation's
-        definitions), in planning, not former nor terminated, of one of the
+        definitions), in planning, not former nor terminated, not paused on the
+        plan's first day (a declared pause), of one of the
         plan's statuses and of its zone, not in the plan yet, without a
         quotation or order of the period; and, unless it has a schedule that
         is used, with an expected order or postponement on or before the
@@ -294,6 +295,7 @@ class PartnerLifecyclePlanning(models.Model):
         recalculation = self.env["partner.lifecycle.recalculation"]
         self._lifecycle_flush_orders()
         self.env["partner.lifecycle.zone"].flush_model()
+        self.env["partner.lifecycle.pause"].flush_model()
         self.env["partner.lifecycle.planning.line"].flush_model()
         self.flush_recordset()
         zone = SQL("p.lifecycle_zone_id = %s", self.zone_id.id) if self.zone_id else SQL("TRUE")
@@ -319,6 +321,9 @@ class PartnerLifecyclePlanning(models.Model):
                          GROUP BY l.partner_id) pp ON pp.partner_id = p.id
                     WHERE %(client)s AND %(company)s
                       AND p.lifecycle_plannable AND p.lifecycle_termination_date IS NULL
+                      AND NOT EXISTS (SELECT 1 FROM partner_lifecycle_pause pa
+                                       WHERE pa.partner_id = p.id
+                                         AND %(date_from)s BETWEEN pa.date_from AND pa.date_to)
                       AND p.lifecycle_status_id = ANY(%(statuses)s)
                       AND p.lifecycle_status_id IS DISTINCT FROM %(former)s
                       AND %(zone)s
@@ -333,6 +338,7 @@ class PartnerLifecyclePlanning(models.Model):
                 former=company.lifecycle_status_former_id.id or None,
                 zone=zone,
                 scheduled=scheduled,
+                date_from=self.date_from,
                 date_to=self.date_to,
                 plan=self.id,
                 busy=self._lifecycle_busy_query(),

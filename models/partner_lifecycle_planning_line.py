@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 from ..engine import planning as engine
 
@@ -112,6 +115,10 @@ class PartnerLifecyclePlanningLine(models.Model):
         index="btree_not_null",
         ondelete="set null",
     )
+    pause = fields.Char(
+        compute="_compute_pause",
+        help="A pause the client declared during the plan or in the two weeks after it.",
+    )
     last_order_date = fields.Date(related="partner_id.lifecycle_last_order_date")
     avg_interval_days = fields.Float(related="partner_id.lifecycle_avg_interval_days")
 
@@ -136,6 +143,23 @@ class PartnerLifecyclePlanningLine(models.Model):
                 )
 
     # ------------------------------------------------------------------ computes
+    @api.depends("partner_id.lifecycle_pause_ids", "planning_id.date_from", "planning_id.date_to")
+    @api.depends_context("lang")
+    def _compute_pause(self):
+        for line in self:
+            plan = line.planning_id
+            horizon = plan.date_to and plan.date_to + timedelta(days=14)
+            pause = line.partner_id.sudo().lifecycle_pause_ids.filtered(
+                lambda p, start=plan.date_from, end=horizon: (
+                    start and p.date_to >= start and p.date_from <= end
+                )
+            )[:1]
+            line.pause = bool(pause) and self.env._(
+                "Away %(start)s – %(end)s",
+                start=format_date(self.env, pause.date_from),
+                end=format_date(self.env, pause.date_to),
+            )
+
     @api.depends("expected_date", "planning_id.date_from")
     def _compute_days_overdue(self):
         for line in self:

@@ -5,7 +5,7 @@ from psycopg2 import IntegrityError
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import format_date, mute_logger
 
 from ..bench import generate, planning
 from ..engine import planning as engine
@@ -641,3 +641,42 @@ class TestPlanningGenerated(LifecycleCommon):
             if found:
                 expected[client.id] = found.expected_date
         return expected
+
+
+@tagged("post_install", "-at_install")
+class TestPlanningPauses(PlanningCommon):
+    """A paused client stays out of the plan of its pause; a coming pause shows on its line."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.due = cls._due_client("Due Tomorrow")
+        cls.pauses = cls.env["partner.lifecycle.pause"]
+
+    def test_paused_on_the_plan_day_left_out(self):
+        """Away on the plan's first day: the client due that day is not proposed."""
+        self.pauses.create(
+            {"partner_id": self.due.id, "date_from": self.today, "date_to": self.tomorrow}
+        )
+        plan = self._filled()
+        self.assertEqual(self._line(plan, self.due).ids, [])
+
+    def test_coming_pause_shown_on_the_line(self):
+        """Leaving in five days: the client is proposed and its line says when it is away."""
+        start, end = self.tomorrow + timedelta(days=5), self.tomorrow + timedelta(days=20)
+        self.pauses.create({"partner_id": self.due.id, "date_from": start, "date_to": end})
+        line = self._line(self._filled(), self.due)
+        self.assertEqual(len(line), 1)
+        self.assertEqual(
+            line.with_context(lang="en_US").pause,
+            f"Away {format_date(self.env, start)} – {format_date(self.env, end)}",
+        )
+
+    def test_pause_after_the_horizon_not_shown(self):
+        """A pause more than two weeks after the plan is not the dispatcher's concern yet."""
+        start = self.tomorrow + timedelta(days=30)
+        self.pauses.create(
+            {"partner_id": self.due.id, "date_from": start, "date_to": start + timedelta(days=3)}
+        )
+        line = self._line(self._filled(), self.due)
+        self.assertEqual(line.pause, False)

@@ -37,8 +37,7 @@ if ! pl_find_odoo; then
     exit 2
 fi
 
-ADDONS=
-SERVER=
+ADDONS='' SERVER=''
 cleanup() {
     if [ -n "$SERVER" ]; then
         # $SERVER is the subshell running Odoo; Odoo is its child
@@ -140,9 +139,11 @@ The demo is running: $URL   (login admin, password admin; the admin works in Rus
 Preferences > Language switches to English). Menus, in Russian (English):
 - Контакты (Contacts): clients grouped by status (favourite "Клиенты по статусам"); a client
   card shows its status, since when, its order figures and its status history.
-- Контакты > Отчеты > Клиенты по статусам (Contacts > Reporting > Clients by Status).
-- Контакты > Конфигурация > Статусы клиентов (Contacts > Configuration > Client Statuses).
-- Настройки, block "Жизненный цикл клиента" (Settings, block "Client Lifecycle").
+- Контакты > Планирование доставки (Contacts > Delivery Planning): tomorrow's plan, filled.
+- Контакты > Отчеты (Contacts > Reporting): Клиенты по статусам, Изменения статусов (Clients
+  by Status, Status Changes: two years reconstructed from the orders).
+- Контакты > Конфигурация > Статусы клиентов (Contacts > Configuration > Client Statuses);
+  Настройки, block "Жизненный цикл клиента" (Settings, block "Client Lifecycle").
 - Склад > Операции > Доставка (Inventory > Operations > Deliveries), from "Склад Казань".
 Press Ctrl-C to stop it (the database $DB stays; the next run replaces it).
 EOF
