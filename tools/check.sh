@@ -7,7 +7,7 @@
 # 4. with Odoo 18 (tools/lib.sh): in fresh databases copied from a cached sale_stock template,
 #    the add-on installed from this checkout (addons path) with its tests (browser tours in
 #    Debian's chromium, apt-get as root when missing), then upgraded (-u), the live
-#    concurrency scenarios on committed data (bench/concurrency.py), an uninstall
+#    concurrency scenarios on committed data (bench/concurrency.py), a benchmark smoke run, an uninstall
 #    and a reinstall (tools/check_odoo.sh); and installed from the wheel (pip, no addons
 #    path) with its tests. Any error, failed test or warning about the add-on fails the run.
 # Last line: "total: N passed, N failed, N skipped" (a failed step counts as one failure).

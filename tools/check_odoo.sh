@@ -48,6 +48,14 @@ live_tests() { # live_tests CONFIG DB: the concurrency scenarios on committed da
     [ "$rc" -eq 0 ] && record "live concurrency" ok || record "live concurrency" "FAILED (log $WORK/live.log)" "${f:-0}"
 }
 
+bench_smoke() { # bench_smoke CONFIG DB: the demo data generator and every benchmark measure, once, small
+    echo "-- benchmark smoke run: 60 generated clients, each measure once (database $2)"
+    local run=("$PL_VENV/bin/python" bench/run_odoo.py --odoo-src "$PL_ODOO_SRC" -c "$1" -d "$2" --log-level=warn --)
+    { "${run[@]}" generate --clients 60 && "${run[@]}" benchmark --runs 1 --sample 5 --repeat 2 \
+        --output "$WORK/bench.json"; } >"$WORK/bench.log" 2>&1 && record "benchmark smoke" ok ||
+        record "benchmark smoke" "FAILED (log $WORK/bench.log)"
+}
+
 uninstall_reinstall() { # uninstall_reinstall CONFIG DB ADDONS: both clean, nothing left behind
     echo "-- uninstall $PL_MODULE, then install it again (database $2)"
     local rc left
@@ -79,8 +87,8 @@ odoo_checks() {
             -u "$PL_MODULE" --stop-after-init
     rc=$?
     judge "odoo upgrade" "$rc" "$WORK/upgrade.log" --path "$PL_ROOT" --path "$addons"
-    [ "$rc" -eq 0 ] && live_tests "$WORK/checkout.cfg" "$DB" &&
-        uninstall_reinstall "$WORK/checkout.cfg" "$DB" "$addons"
+    [ "$rc" -eq 0 ] && live_tests "$WORK/checkout.cfg" "$DB" && { bench_smoke "$WORK/checkout.cfg" "$DB"
+        uninstall_reinstall "$WORK/checkout.cfg" "$DB" "$addons"; }
     rm -rf "$addons"
     echo "-- from the wheel: pip install into a layer over the Odoo environment, no addons path"
     if [ -z "${WHEEL:-}" ] || ! pl_wheel_layer "$WORK/layer" "$WHEEL"; then
