@@ -171,7 +171,10 @@ class PartnerLifecycleJob(models.Model):
         )
 
     def _run_recalculate(self, ids, commit):
-        recalculation = self.env["partner.lifecycle.recalculation"]
+        # a mass run: its changes are logged in the chatter, nobody is notified of each
+        recalculation = self.env["partner.lifecycle.recalculation"].with_context(
+            lifecycle_bulk=True
+        )
         recalculation._run(self.company_id, ids, commit=commit, on_batch=self._progress)
 
     @api.model

@@ -114,8 +114,11 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
 
     @api.model
     def _recalculate_company(self, company, today=None, commit=False, after_id=0, on_batch=None):
-        """Full run: every client of ``company`` with an id above ``after_id``, batch by batch."""
-        return self._run(company, self._client_ids(company, after_id), today, commit, on_batch)
+        """Full run: every client of ``company`` with an id above ``after_id``, batch by batch;
+        its changes are logged in the chatter without notifications (``_announce``)."""
+        ids = self._client_ids(company, after_id)
+        run = self.with_context(lifecycle_bulk=True)
+        return run._run(company, ids, today, commit, on_batch)
 
     @api.model
     def _cron_recalculate(self):
@@ -743,17 +746,25 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         return rows
 
     def _announce(self, company, outcomes):
-        """Tell the clients' salespeople of automatic status changes (chatter, activity)."""
+        """Tell the clients' salespeople of automatic status changes (chatter, activity).
+
+        A run that a person starts or that covers a whole company (``lifecycle_bulk``:
+        the recalculation wizard, background jobs, full runs) logs its changes without
+        notifying anyone; the hooks and the scheduled run notify.
+        """
         if outcomes:
             partners = self.env["res.partner"].sudo().browse(o.partner_id for o in outcomes)
-            by_id = {o.partner_id: o for o in outcomes}
-            for partner in partners:
-                outcome = by_id[partner.id]
-                partner._lifecycle_announce_change(
-                    partner.lifecycle_status_id.browse(outcome.status_id),
-                    outcome.values["lifecycle_reason_code"],
-                    outcome.values["lifecycle_reason_params"],
+            statuses = self.env["partner.lifecycle.status"].sudo()
+            changes = {
+                o.partner_id: (
+                    statuses.browse(o.status_id),
+                    o.values["lifecycle_reason_code"],
+                    o.values["lifecycle_reason_params"],
                 )
+                for o in outcomes
+            }
+            notify = not self.env.context.get("lifecycle_bulk")
+            partners._lifecycle_announce_changes(changes, notify=notify)
 
 
 def _round(value):

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
+from ..engine import roles
 from ..engine.planning import (
     INTERVAL,
     WEEKDAY_NAMES,
@@ -56,6 +57,10 @@ CLIENT_DEFINING_FIELDS = frozenset({"parent_id", "is_company", "company_id"})
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    #: Automatic changes into these roles notify the client's salesperson (who follows
+    #: the client); the others are logged in the chatter without a notification.
+    _lifecycle_notify_roles = (roles.AT_RISK, roles.SLEEPING)
 
     lifecycle_status_id = fields.Many2one(
         "partner.lifecycle.status",
@@ -586,41 +591,50 @@ class ResPartner(models.Model):
                 self.env._("Only sales managers can terminate a client's contract.")
             )
 
-    def _lifecycle_announce_change(self, old_status, code, params):
-        """One short chatter note on an automatic change of status, which the client's
-        salesperson follows; an activity for the salesperson when the client turns sleeping
-        (company option). Written in the salesperson's language."""
-        self.ensure_one()
-        company = self._lifecycle_company()
-        lang = self.user_id.lang or company.partner_id.lang or self.env.lang
-        partner = self.with_context(lang=lang)
-        reason = (
-            self.env["partner.lifecycle.history"].with_context(lang=lang)._reason_text(code, params)
-        )
-        if self.user_id:
-            partner.message_subscribe(partner_ids=self.user_id.partner_id.ids)
-        partner.message_post(
-            body=Markup("%s → <b>%s</b>: %s")
-            % (
+    def _lifecycle_announce_changes(self, changes, notify=True):
+        """One chatter line per automatic change of status, in the salesperson's language.
+
+        ``changes`` maps each partner id of ``self`` to (old status, reason code, reason
+        parameters). With ``notify``, a change into one of ``_lifecycle_notify_roles`` is a
+        note that notifies the salesperson (who then follows the client); every other change
+        is logged, in one batch, without a notification. With the company option, turning
+        sleeping also schedules a to-do for the salesperson.
+        """
+        subtype = self.env.ref("partner_lifecycle.mt_client_status_changed")
+        history = self.env["partner.lifecycle.history"]
+        role_of, logged = {}, {}
+        for partner in self:
+            old_status, code, params = changes[partner.id]
+            company = partner._lifecycle_company()
+            if company not in role_of:
+                role_of[company] = company._lifecycle_role_ids()[1]
+            role = role_of[company].get(partner.lifecycle_status_id.id)
+            lang = partner.user_id.lang or company.partner_id.lang or self.env.lang
+            partner = partner.with_context(lang=lang)
+            reason = history.with_context(lang=lang)._reason_text(code, params)
+            body = Markup("%s → <b>%s</b>: %s") % (
                 old_status.with_context(lang=lang).name or "",
                 partner.lifecycle_status_id.name,
                 reason,
-            ),
-            subtype_xmlid="partner_lifecycle.mt_client_status_changed",
-            message_type="notification",
-        )
-        sleeping = company.lifecycle_status_sleeping_id
-        if (
-            company.lifecycle_sleeping_activity
-            and self.user_id
-            and self.lifecycle_status_id == sleeping
-        ):
-            partner.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=self.user_id.id,
-                summary=partner.env._("Client turned sleeping: call them"),
-                note=reason,
             )
+            if notify and role in self._lifecycle_notify_roles:
+                if partner.user_id:
+                    partner.message_subscribe(partner_ids=partner.user_id.partner_id.ids)
+                partner.message_post(body=body, subtype_id=subtype.id, message_type="notification")
+            else:
+                logged[partner.id] = body
+            if role == roles.SLEEPING and company.lifecycle_sleeping_activity and partner.user_id:
+                partner.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=partner.user_id.id,
+                    summary=partner.env._("Client turned sleeping: call them"),
+                    note=reason,
+                )
+        if logged:
+            messages = self.browse(list(logged))._message_log_batch(
+                logged, message_type="notification"
+            )
+            messages.subtype_id = subtype  # log lines, under the status subtype
 
     def _lifecycle_company(self):
         """The company whose settings rule this client: its own, else the main company."""

@@ -126,6 +126,37 @@ class TestHolds(LifecycleCommon):
         self.assertIn(self.salesman.partner_id, client.message_partner_ids)
         self.assertIn(self.salesman.partner_id, notes.notified_partner_ids)
 
+    def test_full_run_logs_sleeping_without_notifying(self):
+        """A whole company's run (settings change, on request) logs, notifies nobody."""
+        client = self._aged_client("Idle", [300])
+        client.user_id = self.salesman
+        self.env.cr.precommit.run()
+        before = client.message_ids
+        self.recalculation._recalculate_company(self.company, today=TODAY)
+        self.assertEqual(client.lifecycle_status_id, self.status_sleeping)
+        notes = client.message_ids - before
+        self.assertEqual(len(notes), 1)
+        self.assertEqual(
+            notes.subtype_id, self.env.ref("partner_lifecycle.mt_client_status_changed")
+        )
+        self.assertIn("No order for 300 days (limit 180)", notes.body)
+        self.assertEqual(notes.notified_partner_ids, notes.notified_partner_ids.browse())
+
+    def test_first_delivery_logs_a_line_without_notifying(self):
+        """New -> Working at the first delivery: one chatter line, nobody notified."""
+        client = self._client("First", user_id=self.salesman.id)
+        self.env.cr.precommit.run()
+        before = client.message_ids
+        self._deliver(self._order(client))
+        self.assertEqual(client.lifecycle_status_id, self.status_working)
+        notes = client.message_ids - before
+        notes = notes.filtered(
+            lambda m: m.subtype_id == self.env.ref("partner_lifecycle.mt_client_status_changed")
+        )
+        self.assertEqual(len(notes), 1)
+        self.assertIn("First delivery on", notes.body)
+        self.assertEqual(notes.notified_partner_ids, notes.notified_partner_ids.browse())
+
     def test_manual_change_is_one_chatter_line(self):
         """A person's change leaves exactly one tracking line in the chatter, no note."""
         client = self._client()

@@ -108,8 +108,9 @@ class PartnerLifecycleRecalculate(models.TransientModel):
             if self.reconstruct:
                 jobs._queue_reconstruction(self.company_id, self.env.user, partners)
             return jobs._queued_notification(job)
+        # a person's run: its changes are logged in the chatter, nobody is notified of each
         recalculation = self.env["partner.lifecycle.recalculation"].sudo()
-        stats = recalculation._recalculate_partners(clients)
+        stats = recalculation.with_context(lifecycle_bulk=True)._recalculate_partners(clients)
         if self.reconstruct:
             recalculation._reconstruct_history(self.company_id, clients.ids)
         self.write(
