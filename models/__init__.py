@@ -13,3 +13,7 @@ from . import res_partner
 from . import res_users
 from . import sale_order
 from . import stock_picking
+from . import partner_lifecycle_report_mixin
+from . import partner_lifecycle_report_funnel
+from . import partner_lifecycle_report_flow
+from . import partner_lifecycle_report_cohort

@@ -156,3 +156,28 @@ class PartnerLifecycleHistory(models.Model):
             )
         )
         self.env["res.partner"].invalidate_model(["lifecycle_history_ids"])
+
+    @api.model
+    def _report_events_query(self):
+        """SQL rows of the history as the lifecycle reports read it.
+
+        Each change with its client (``partner_id``), ``date``, ``id``, ``origin``,
+        ``old_status_id``, ``new_status_id``, its ``day`` in the time zone of the
+        client's company, and ``old_role``/``new_role``: the roles of its statuses in
+        that company's settings now (NULL for a status of no role). Override to
+        leave changes out of every report.
+        """
+        companies = self.env["res.company"]
+        return SQL(
+            """SELECT h.id, h.partner_id, h.date, h.origin, h.old_status_id, h.new_status_id,
+                      (h.date AT TIME ZONE 'UTC' AT TIME ZONE %(zone)s)::date AS day,
+                      ro.role AS old_role, rn.role AS new_role
+                 FROM partner_lifecycle_history h
+                 JOIN res_partner p ON p.id = h.partner_id
+                 JOIN res_company rc ON rc.id = %(company)s
+            LEFT JOIN (%(roles)s) ro ON ro.company_id = rc.id AND ro.status_id = h.old_status_id
+            LEFT JOIN (%(roles)s) rn ON rn.company_id = rc.id AND rn.status_id = h.new_status_id""",
+            zone=companies._lifecycle_timezone_sql("rc"),
+            company=companies._lifecycle_ruling_company_sql("p"),
+            roles=companies._lifecycle_roles_query(),
+        )

@@ -442,12 +442,11 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         return [row[0] for row in rows]
 
     @api.model
-    def _order_day(self, company):
-        """The day of ``so.date_order`` in the company's time zone (the one definition of it)."""
-        return SQL(
-            "(so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s)::date",
-            company._lifecycle_timezone(),
-        )
+    def _order_day(self, company, zone=None):
+        """The day of ``so.date_order`` in the company's time zone (the one definition of it);
+        ``zone``, an SQL expression, gives the time zone instead (reports over many companies)."""
+        zone = zone if zone is not None else SQL("%s", company._lifecycle_timezone())
+        return SQL("(so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", zone)
 
     @api.model
     def _counted_order_clause(self):

@@ -2,6 +2,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _tz_get
 
@@ -392,3 +393,37 @@ class ResCompany(models.Model):
         )  # cached: no query on the hot path of the hooks
         company = self.sudo().browse(main_id) if main_id else self.browse()
         return company or self.sudo().search([], order="id", limit=1)
+
+    @api.model
+    def _lifecycle_ruling_company_sql(self, alias):
+        """SQL: the id of the company whose settings rule the client row ``alias``
+        (:meth:`res.partner._lifecycle_company`): its own, else the main company."""
+        return SQL(
+            """COALESCE(%s.company_id,
+                        (SELECT d.res_id FROM ir_model_data d JOIN res_company m ON m.id = d.res_id
+                          WHERE d.module = 'base' AND d.name = 'main_company'),
+                        (SELECT min(m.id) FROM res_company m))""",
+            SQL.identifier(alias),
+        )
+
+    @api.model
+    def _lifecycle_roles_query(self):
+        """SQL rows ``(company_id, status_id, role)``: the status each company maps to each role."""
+        pairs = SQL(", ").join(
+            SQL("(c.%s, %s)", SQL.identifier(name), role) for role, name in ROLE_FIELDS.items()
+        )
+        return SQL(
+            """SELECT c.id AS company_id, r.status_id, r.role::varchar AS role
+                 FROM res_company c CROSS JOIN LATERAL (VALUES %s) AS r(status_id, role)
+                WHERE r.status_id IS NOT NULL""",
+            pairs,
+        )
+
+    @api.model
+    def _lifecycle_timezone_sql(self, alias):
+        """SQL: :meth:`_lifecycle_timezone` of the company row ``alias``."""
+        return SQL(
+            """COALESCE(%(c)s.lifecycle_tz,
+                        (SELECT z.tz FROM res_partner z WHERE z.id = %(c)s.partner_id), 'UTC')""",
+            c=SQL.identifier(alias),
+        )

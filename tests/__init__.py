@@ -17,3 +17,4 @@ from . import test_set_based_equivalence
 from . import test_engine
 from . import test_tours
 from . import test_planning
+from . import test_reports

@@ -1,6 +1,7 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from odoo.tests import HttpCase, tagged
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
 
 #: Seconds a tour may take on a busy machine (Odoo's default is 60).
 TOUR_TIMEOUT = 180
@@ -110,3 +111,52 @@ class TestTours(HttpCase):
         action = self.env.ref("partner_lifecycle.action_partner_lifecycle_history_report")
         self.assertEqual(action.res_model, "partner.lifecycle.history")
         self.assertEqual(action.view_mode, "pivot,graph,list")
+
+    def test_lifecycle_reports(self):
+        """A salesman opens the funnel (exact median), the sleeping flow and the cohorts."""
+        new_test_user(self.env, login="lc_tour_salesman", groups="sales_team.group_sale_salesman")
+        working = self.env.ref("partner_lifecycle.status_working")
+        sleeping = self.env.ref("partner_lifecycle.status_sleeping")
+        start = datetime(2019, 1, 7, 12, 0)
+        history = self.env["partner.lifecycle.history"]
+        product = self.env["product.product"].create({"name": "Water 19 l", "type": "consu"})
+        for name, days in (("A", 10), ("B", 20), ("C", 60), ("D", None)):
+            client = self.env["res.partner"].create(
+                {"name": f"Funnel Tour {name}", "company_id": self.company.id}
+            )
+            if name == "A":  # a first order in January 2019: the cohort of January 2019
+                order = self.env["sale.order"].create(
+                    {
+                        "partner_id": client.id,
+                        "order_line": [Command.create({"product_id": product.id})],
+                    }
+                )
+                order.action_confirm()
+                order.date_order = start
+            client.lifecycle_history_ids.unlink()
+            rows = [(start, self.status_new)]
+            if days:
+                rows.append((start + timedelta(days=days), working))
+            if name == "A":
+                rows += [
+                    (start + timedelta(days=300), sleeping),
+                    (start + timedelta(days=400), working),
+                ]
+            old = self.env["partner.lifecycle.status"]
+            for moment, status in rows:
+                history.create(
+                    {
+                        "partner_id": client.id,
+                        "date": moment,
+                        "old_status_id": old.id,
+                        "new_status_id": status.id,
+                        "origin": "reconstructed",
+                    }
+                )
+                old = status
+        self.start_tour(
+            "/odoo",
+            "partner_lifecycle_lifecycle_reports_tour",
+            login="lc_tour_salesman",
+            timeout=TOUR_TIMEOUT,
+        )

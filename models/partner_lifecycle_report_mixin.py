@@ -1,0 +1,91 @@
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
+from ..engine import roles
+
+#: Roles of a client that is no longer active: it sleeps or has left.
+INACTIVE_ROLES = (roles.SLEEPING, roles.FORMER)
+#: Roles of a client past New: in work (at risk is still in work).
+WORKING_ROLES = (roles.WORKING, roles.PERMANENT, roles.AT_RISK)
+#: Aggregate of the fields whose figure is the exact median of the rows.
+MEDIAN = "median"
+
+
+class PartnerLifecycleReportMixin(models.AbstractModel):
+    """A read-only SQL view of the lifecycle reports, one client's facts per row.
+
+    The client's company, salesperson and zone are the client's current ones;
+    archived clients are included (they were clients then). A concrete report
+    sets ``_auto = False`` and returns its SELECT from :meth:`_query`.
+    """
+
+    _name = "partner.lifecycle.report.mixin"
+    _description = "Client Lifecycle Report"
+    _rec_name = "partner_id"
+    _depends = {
+        "partner.lifecycle.history": [
+            "partner_id",
+            "date",
+            "origin",
+            "old_status_id",
+            "new_status_id",
+        ],
+        "res.partner": [
+            "company_id",
+            "user_id",
+            "lifecycle_zone_id",
+            "lifecycle_status_id",
+            "commercial_partner_id",
+        ],
+        "res.company": [
+            "lifecycle_tz",
+            "lifecycle_status_on_create_id",
+            "lifecycle_status_on_first_order_id",
+            "lifecycle_status_permanent_id",
+            "lifecycle_status_at_risk_id",
+            "lifecycle_status_sleeping_id",
+            "lifecycle_status_former_id",
+        ],
+    }
+
+    partner_id = fields.Many2one("res.partner", string="Client", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        readonly=True,
+        help="The client's salesperson now, not at the time of the figures.",
+    )
+    zone_id = fields.Many2one(
+        "partner.lifecycle.zone",
+        string="Delivery Zone",
+        readonly=True,
+        help="The client's delivery zone now, not at the time of the figures.",
+    )
+
+    def _query(self):
+        """The SELECT of the report's rows; override in each report."""
+        raise NotImplementedError
+
+    def init(self):
+        if self._abstract:
+            return
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
+        )
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        """``field:median`` is the exact median of the field over the group's rows
+        (``percentile_cont(0.5)``), an aggregate Odoo's own list lacks; the
+        pivot asks for it on the fields whose ``aggregator`` is ``median``."""
+        fname, __, func = aggregate_spec.partition(":")
+        if func != MEDIAN:
+            return super()._read_group_select(aggregate_spec, query)
+        if fname not in self or self._fields[fname].type not in ("integer", "float"):
+            raise ValueError(f"Invalid aggregate {aggregate_spec!r} on model {self._name!r}.")
+        return SQL(
+            "percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)",
+            self._field_to_sql(self._table, fname, query),
+        )
