@@ -4,12 +4,11 @@
 #     tools/demo.sh [--port 8069] [--clients 2000] [--db pl_demo] [--check]
 #
 # Creates the database pl_demo (replacing an older one) from the cached sale_stock template,
-# installs partner_lifecycle and Russian, loads the demo company "Аква Вита — доставка воды", a
-# water-delivery business of Kazan (about 2,000 clients with two years of orders; bench/demo.py
-# with bench/generate.py), recalculates, rebuilds the status history from the orders and serves
-# Odoo on http://localhost:8069 (login admin, password admin; the admin works in Russian) until
-# Ctrl-C. With --check it logs in through the web API, prints the clients per status and the
-# checked figures, and stops. Needs Odoo 18 (tools/lib.sh); without it, says so, exits with 2.
+# installs partner_lifecycle and Russian, loads the demo company "Аква Вита — доставка воды" of
+# Kazan (2,000 clients, two years of orders: bench/demo.py), recalculates, rebuilds the history
+# from the orders, serves Odoo on http://localhost:8069 (admin/admin, in Russian) until Ctrl-C.
+# With --check it logs in through the web API, prints the clients per status and the checked
+# figures, and stops. Needs Odoo 18 (tools/lib.sh); without it, says so and exits with 2.
 # shellcheck disable=SC2317 # cleanup runs through trap
 set -uo pipefail
 # shellcheck source=tools/lib.sh
@@ -26,7 +25,7 @@ while [ $# -gt 0 ]; do
         --clients) CLIENTS=${2:?--clients needs a number} && shift ;;
         --db) DB=${2:?--db needs a name} && shift ;;
         --check) CHECK=1 ;;
-        -h | --help) sed -n '2,12p' "$0" | cut -c3- && exit 0 ;;
+        -h | --help) sed -n '2,11p' "$0" | cut -c3- && exit 0 ;;
         *) echo "unknown argument: $1 (see tools/demo.sh --help)" >&2 && exit 2 ;;
     esac
     shift
@@ -132,19 +131,19 @@ for label, domain in {
 EOF
     exit $?
 fi
-
 cat <<EOF
 
-The demo is running: $URL   (login admin, password admin; the admin works in Russian:
-Preferences > Language switches to English). Menus, in Russian (English):
+The demo is running: $URL (login admin, password admin, in Russian: Preferences > Language
+switches to English). Menus, in Russian (English):
 - Контакты (Contacts): clients grouped by status (favourite "Клиенты по статусам"); a client
   card shows its status, since when, its order figures and its status history.
 - Контакты > Планирование доставки (Contacts > Delivery Planning): tomorrow's plan, filled.
-- Контакты > Отчеты (Contacts > Reporting): Клиенты по статусам, Изменения статусов (Clients
-  by Status, Status Changes: two years reconstructed from the orders).
+- Контакты > Отчеты (Contacts > Reporting): Клиенты по статусам, Изменения статусов, Воронка
+  клиентов, Движение спящих клиентов, Когорты клиентов (Clients by Status, Status Changes,
+  Client Funnel, Sleeping Clients Flow, Client Cohorts: two years rebuilt from the orders).
 - Контакты > Конфигурация > Статусы клиентов (Contacts > Configuration > Client Statuses);
   Настройки, block "Жизненный цикл клиента" (Settings, block "Client Lifecycle").
 - Склад > Операции > Доставка (Inventory > Operations > Deliveries), from "Склад Казань".
-Press Ctrl-C to stop it (the database $DB stays; the next run replaces it).
+Ctrl-C stops it (the database $DB stays; the next run replaces it).
 EOF
 wait "$SERVER"
