@@ -22,7 +22,8 @@ the data was generated for; default the company's today).
     from a prepared table, rolled back. The floors run single-process
     (``max_parallel_workers_per_gather = 0``);
 (b) the full recalculation of the company from scratch
-    (``_recalculate_company`` with a commit per batch, as a full run does),
+    (``_recalculate_company`` with a commit per batch, quiet as the install
+    runs it: no chatter line; (b') measures a run that logs its changes),
     after resetting every client to "no facts yet" (status back to the "at
     creation" one unless set by hand, history emptied, then VACUUM ANALYZE);
 (c) the same full recalculation again, with nothing to change (after VACUUM
@@ -455,14 +456,14 @@ def reconstruction(env, company, today):
     return {"seconds": elapsed, "clients": stats["clients"], "rows": stats["rows"]}
 
 
-def full_recalculation(env, company, today):
-    """(b) and (c): the company's full recalculation, a commit per batch."""
+def full_recalculation(env, company, today, quiet=False):
+    """(b), (c), (b'), (c'): the company's full recalculation, a commit per batch; ``quiet``
+    as the install runs it (no chatter line, "status since" left to the reconstruction)."""
     timer = StepTimer()
+    recalculation = env["partner.lifecycle.recalculation"].with_context(lifecycle_quiet=quiet)
     with timer.patched(env):
         started = time.perf_counter()
-        stats = env["partner.lifecycle.recalculation"]._recalculate_company(
-            company, today=today, commit=True
-        )
+        stats = recalculation._recalculate_company(company, today=today, commit=True)
         env.cr.commit()
         elapsed = time.perf_counter() - started
     return recalculation_stats(stats, timer, elapsed)
@@ -733,14 +734,15 @@ def targets(result):
             "(b) full from scratch <= 2 x kernel + UPDATE", full, FULL_TO_KERNEL * kernel + update
         )
         check("(c) no-change full pass <= 1.5 x kernel", nochange, NOCHANGE_TO_KERNEL * kernel)
-        if "nightly_seconds" in result:
-            nightly = result["nightly_seconds"]["median"]
-            nochange = result.get("at_risk_nochange_seconds", result["nochange_seconds"])["median"]
+    if "nightly_seconds" in result:
+        nightly = result["nightly_seconds"]["median"]
+        if "at_risk_nochange_seconds" in result:
+            nochange = result["at_risk_nochange_seconds"]["median"]
             check("(f) nightly run <= 1 % of (c')", nightly, NIGHTLY_SHARE * nochange)
-            if result["clients"] >= 1_000_000:
-                check("(f) nightly run < 5 s (1,000,000 clients)", nightly, NIGHTLY_MAX_SECONDS_1M)
-            else:
-                check("(f) nightly run < 1 s (100,000 clients)", nightly, NIGHTLY_MAX_SECONDS)
+        if result["clients"] >= 1_000_000:
+            check("(f) nightly run < 5 s (1,000,000 clients)", nightly, NIGHTLY_MAX_SECONDS_1M)
+        else:
+            check("(f) nightly run < 1 s (100,000 clients)", nightly, NIGHTLY_MAX_SECONDS)
     for path, figures in result.get("hooks", {}).items():
         added = figures["path"]["added_percent"]
         check(
@@ -870,6 +872,11 @@ def parse_args(argv):
     parser.add_argument("--day-lines", action="store_true", help="(f): orders with a line")
     parser.add_argument("--skip-nightly", action="store_true")
     parser.add_argument("--skip-hooks", action="store_true")
+    parser.add_argument(
+        "--only-nightly",
+        action="store_true",
+        help="floors once, the clients computed once (quiet, at-risk on), then (f) only",
+    )
     parser.add_argument("--output", type=Path, help="JSON file (default: in bench/results/)")
     return parser.parse_args(argv)
 
@@ -885,7 +892,7 @@ def measure_runs(env, company, ids, today, args, result):
         if not args.skip_naive:
             result["naive_runs"].append(naive_loop(env, chosen, today))
         reset_peak_memory()
-        full = full_recalculation(env, company, today)
+        full = full_recalculation(env, company, today, quiet=True)
         result["peak_mb"]["full"] = max(result["peak_mb"].get("full", 0), peak_memory_mb())
         result["full_runs"].append(full)
         vacuum_analyze(env)
@@ -917,6 +924,19 @@ def measure_runs(env, company, ids, today, args, result):
         result["naive_to_full"] = round(naive_all / result["full_seconds"]["median"], 1)
 
 
+def prepare_nightly(env, company, ids, today, result):
+    """``--only-nightly``: the floors once, then the clients computed once from scratch
+    with the at-risk rule on (quiet, as the install; its time is in the JSON only)."""
+    reset_clients(env, company, ids)
+    floors(env, company, ids, today, result)
+    for key in ("floor", "kernel", "update"):
+        result[f"{key}_seconds"] = summary(result.pop(f"{key}_runs"))
+    set_at_risk(env, company, True)
+    result["prepare_run"] = full_recalculation(env, company, today, quiet=True)
+    vacuum_analyze(env)
+    print(f"clients computed in {result['prepare_run']['seconds']:.1f} s", flush=True)
+
+
 def main(env, argv):
     args = parse_args(argv)
     company = env.company
@@ -944,7 +964,10 @@ def main(env, argv):
     }
     env.cr.rollback()
     print(f"{len(ids):,} clients, {result['confirmed_orders']:,} confirmed orders", flush=True)
-    measure_runs(env, company, ids, today, args, result)
+    if args.only_nightly:
+        prepare_nightly(env, company, ids, today, result)
+    else:
+        measure_runs(env, company, ids, today, args, result)
 
     days = 0
     if not args.skip_nightly:

@@ -15,7 +15,8 @@
 #
 # BENCHMARK OPTIONS: --runs N (3), --sample N (clients of the naive loop, 1000), --repeat N
 # (pairs of each hook path, 60), --day-lines (orders of the simulated days get a line),
-# --skip-naive, --skip-nightly, --skip-hooks.
+# --skip-naive, --skip-nightly, --skip-hooks, --only-nightly (the floors once, the clients
+# computed once, then (f) alone: for 1,000,000 clients).
 # The database is dropped at the end, unless --keep. Needs Odoo 18, like tools/check.sh.
 # shellcheck disable=SC2317 # cleanup runs through trap
 set -uo pipefail
@@ -44,7 +45,7 @@ while [ $# -gt 0 ]; do
             break
             ;;
         -h | --help)
-            sed -n '2,19p' "$0" | cut -c3-
+            sed -n '2,20p' "$0" | cut -c3-
             exit 0
             ;;
         *)
