@@ -218,6 +218,8 @@ STEPS = (
     ("partner.lifecycle.recalculation", "_lock", "lock rows", "result"),
     ("partner.lifecycle.recalculation", "_write", "write: UPDATE", 2),
     ("partner.lifecycle.history", "_log_automatic_changes", "write: history INSERT", 1),
+    ("partner.lifecycle.recalculation", "_announce", "write: chatter lines", 2),
+    ("partner.lifecycle.recalculation", "_replay", "replay (engine)", None),
     ("partner.lifecycle.queue", "_unmark", "queue (unmark, mark)", None),
     ("partner.lifecycle.queue", "_mark", "queue (unmark, mark)", None),
 )
@@ -447,13 +449,16 @@ def set_at_risk(env, company, on):
 
 def reconstruction(env, company, today):
     """(h) Every client's history reconstructed from its orders, a commit per batch."""
-    started = time.perf_counter()
-    stats = env["partner.lifecycle.recalculation"]._reconstruct_history(
-        company, today=today, commit=True
-    )
-    env.cr.commit()
-    elapsed = time.perf_counter() - started
-    return {"seconds": elapsed, "clients": stats["clients"], "rows": stats["rows"]}
+    timer = StepTimer()
+    with timer.patched(env):
+        started = time.perf_counter()
+        stats = env["partner.lifecycle.recalculation"]._reconstruct_history(
+            company, today=today, commit=True
+        )
+        env.cr.commit()
+        elapsed = time.perf_counter() - started
+    steps = timer.report(elapsed)
+    return {"seconds": elapsed, "clients": stats["clients"], "rows": stats["rows"], "steps": steps}
 
 
 def full_recalculation(env, company, today, quiet=False):
@@ -839,6 +844,7 @@ def table(result):
         run = median_run(result["history_runs"])
         label = f"(h) history reconstructed: {run['clients']:,} clients, {run['rows']:,} rows"
         row(label, result["history_seconds"])
+        steps(run)
     if "naive_seconds" in result:
         row(f"(d) naive ORM loop, {result['naive_sample']:,} clients", result["naive_seconds"])
         lines.append(
