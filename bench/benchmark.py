@@ -33,7 +33,8 @@ the data was generated for; default the company's today).
 (b') and (c') the at-risk rule: the shipped at-risk status mapped in the
     company's settings (factor 2.0, floor 7 days), then a full pass (the
     clients it makes at risk are written) and a second one with nothing to
-    change; the nightly runs (f) run with the rule on;
+    change; the nightly runs (f) run with the rule on; (b'') the chatter
+    lines of (b')'s changes, written afterwards by the scheduled action;
 (d) the naive per-client ORM loop (bench/naive.py: one ``search`` per client,
     the engine, one ORM ``write``) on a random sample of clients, rolled back,
     extrapolated to all clients;
@@ -218,7 +219,6 @@ STEPS = (
     ("partner.lifecycle.recalculation", "_lock", "lock rows", "result"),
     ("partner.lifecycle.recalculation", "_write", "write: UPDATE", 2),
     ("partner.lifecycle.history", "_log_automatic_changes", "write: history INSERT", 1),
-    ("partner.lifecycle.recalculation", "_announce", "write: chatter lines", 2),
     ("partner.lifecycle.recalculation", "_replay", "replay (engine)", None),
     ("partner.lifecycle.queue", "_unmark", "queue (unmark, mark)", None),
     ("partner.lifecycle.queue", "_mark", "queue (unmark, mark)", None),
@@ -459,6 +459,16 @@ def reconstruction(env, company, today):
         elapsed = time.perf_counter() - started
     steps = timer.report(elapsed)
     return {"seconds": elapsed, "clients": stats["clients"], "rows": stats["rows"], "steps": steps}
+
+
+def announcements(env):
+    """(b'') The chatter lines that (b') left to the scheduled action, written by it."""
+    env.cr.execute(SQL("SELECT count(*) FROM partner_lifecycle_history WHERE announce IS NOT NULL"))
+    pending = env.cr.fetchone()[0]
+    started = time.perf_counter()
+    env["partner.lifecycle.history"]._cron_announce()
+    env.cr.commit()
+    return {"seconds": time.perf_counter() - started, "rows": pending}
 
 
 def full_recalculation(env, company, today, quiet=False):
@@ -840,6 +850,9 @@ def table(result):
             label = f"{label}: {run['written']:,} written, {run['changed']:,} new statuses"
             row(label, result[f"{key}_seconds"])
             steps(run)
+    if "announce_seconds" in result:
+        run = median_run(result["announce_runs"])
+        row(f"(b'') chatter lines of (b'), {run['rows']:,} changes", result["announce_seconds"])
     if "history_seconds" in result:
         run = median_run(result["history_runs"])
         label = f"(h) history reconstructed: {run['clients']:,} clients, {run['rows']:,} rows"
@@ -906,6 +919,7 @@ def measure_runs(env, company, ids, today, args, result):
         result["history_runs"].append(reconstruction(env, company, today))
         set_at_risk(env, company, True)
         result["at_risk_runs"].append(full_recalculation(env, company, today))
+        result["announce_runs"].append(announcements(env))
         vacuum_analyze(env)
         result["at_risk_nochange_runs"].append(full_recalculation(env, company, today))
         print(
@@ -919,7 +933,7 @@ def measure_runs(env, company, ids, today, args, result):
         )
     for key in ("floor", "kernel", "update"):
         result[f"{key}_seconds"] = summary(result.pop(f"{key}_runs"))
-    for key in ("full", "nochange", "history", "at_risk", "at_risk_nochange"):
+    for key in ("full", "nochange", "history", "at_risk", "at_risk_nochange", "announce"):
         result[f"{key}_seconds"] = summary([run["seconds"] for run in result[f"{key}_runs"]])
     naive_runs = result.pop("naive_runs")
     if naive_runs:
@@ -965,6 +979,7 @@ def main(env, argv):
         "history_runs": [],
         "at_risk_runs": [],
         "at_risk_nochange_runs": [],
+        "announce_runs": [],
         "naive_runs": [],
         "peak_mb": {},
     }

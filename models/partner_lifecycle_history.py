@@ -1,4 +1,5 @@
 import json
+import logging
 from datetime import datetime, time
 
 from odoo import api, fields, models
@@ -6,6 +7,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
+_logger = logging.getLogger(__name__)
 
 #: Who or what changed a status; set by the code path, never taken from a caller.
 ORIGINS = [
@@ -50,6 +52,8 @@ class PartnerLifecycleHistory(models.Model):
     _description = "Client Status History"
     _order = "date desc, id desc"
     _rec_name = "partner_id"
+    #: Chatter lines written per transaction by the scheduled action.
+    _announce_batch_size = 500
 
     partner_id = fields.Many2one(
         "res.partner", string="Client", required=True, index=True, ondelete="cascade"
@@ -74,6 +78,14 @@ class PartnerLifecycleHistory(models.Model):
     reason = fields.Char(compute="_compute_reason", help="Why the status changed.")
     user_id = fields.Many2one(
         "res.users", string="Changed By", default=lambda self: self.env.user, readonly=True
+    )
+    announce = fields.Selection(
+        [("notify", "Note to the salesperson"), ("log", "Chatter line")],
+        string="Chatter Line Pending",
+        readonly=True,
+        index="btree_not_null",
+        help="The chatter line of this automatic change, still to be written by the "
+        "scheduled action (a note that notifies the client's salesperson, or a plain line).",
     )
 
     @api.depends("reason_code", "reason_params", "note")
@@ -116,11 +128,13 @@ class PartnerLifecycleHistory(models.Model):
         )
 
     @api.model
-    def _log_automatic_changes(self, changes, origin="automatic", days=None):
+    def _log_automatic_changes(self, changes, origin="automatic", days=None, announce=None):
         """Record a batch of automatic changes in one INSERT.
 
         ``changes`` holds ``(partner_id, old_status_id, new_status_id, code, params)``;
-        ``days`` (one per change) dates reconstructed rows at noon of each day.
+        ``days`` (one per change) dates reconstructed rows at noon of each day;
+        ``announce`` (``notify`` or ``log``) leaves their chatter lines to
+        :meth:`_cron_announce`, which it triggers.
         """
         if not changes:
             return
@@ -134,10 +148,10 @@ class PartnerLifecycleHistory(models.Model):
             SQL(
                 """INSERT INTO partner_lifecycle_history
                        (partner_id, company_id, salesperson_id, date, old_status_id,
-                        new_status_id, origin, reason_code, reason_params,
+                        new_status_id, origin, announce, reason_code, reason_params,
                         user_id, create_uid, create_date, write_uid, write_date)
                    SELECT v.partner_id, p.company_id, p.user_id, v.moment, v.old_id, v.new_id,
-                          %(origin)s,
+                          %(origin)s, %(announce)s,
                           v.code, v.params::jsonb, %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                      FROM unnest(%(partners)s::int[], %(olds)s::int[], %(news)s::int[],
                                  %(codes)s::varchar[], %(params)s::text[], %(moments)s::timestamp[])
@@ -146,6 +160,7 @@ class PartnerLifecycleHistory(models.Model):
                  ORDER BY v.n""",
                 now=now,
                 origin=origin,
+                announce=announce,
                 moments=moments,
                 uid=self.env.uid,
                 partners=columns[0],
@@ -156,6 +171,60 @@ class PartnerLifecycleHistory(models.Model):
             )
         )
         self.env["res.partner"].invalidate_model(["lifecycle_history_ids"])
+        if announce:
+            self.env.ref("partner_lifecycle.ir_cron_announce").sudo()._trigger()
+
+    @api.model
+    def _cron_announce(self):
+        """Write the pending chatter lines of automatic changes, oldest first, a commit per
+        batch: the hooks and the runs leave them here so that neither pays for the chatter."""
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        commit = recalculation._can_commit()
+        while rows := self._pending_announcements():
+            try:
+                rows._announce()
+            except Exception:
+                if not commit:
+                    raise
+                self.env.cr.rollback()
+                _logger.exception("Client lifecycle: %s chatter lines failed", len(rows))
+                rows._announced()  # a failing batch is dropped, not retried forever
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _pending_announcements(self):
+        """The next batch of rows whose chatter line is pending, locked (others skipped)."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM partner_lifecycle_history WHERE announce IS NOT NULL
+                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                self._announce_batch_size,
+            )
+        )
+        return self.sudo().browse(row[0] for row in self.env.cr.fetchall())
+
+    def _announce(self):
+        """Write these rows' chatter lines on their clients, then clear the mark."""
+        lines = [
+            (
+                row.partner_id,
+                row.old_status_id,
+                row.new_status_id,
+                row.reason_code,
+                row.reason_params,
+                row.announce == "notify",
+            )
+            for row in self
+        ]
+        self.env["res.partner"].sudo()._lifecycle_announce_changes(lines)
+        self._announced()
+
+    def _announced(self):
+        """Clear the pending mark of these rows."""
+        self.env.cr.execute(
+            SQL("UPDATE partner_lifecycle_history SET announce = NULL WHERE id = ANY(%s)", self.ids)
+        )
+        self.invalidate_recordset(["announce"])
 
     @api.model
     def _report_events_query(self):

@@ -667,13 +667,13 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         ]
         types = {"id": "int", "status_id": "int", "since": "date", **FACT_COLUMNS}
         self.env.cr.execute(self._update_query(columns, types, today))
-        self.env["partner.lifecycle.history"]._log_automatic_changes(self._history_rows(outcomes))
+        self.env["partner.lifecycle.history"]._log_automatic_changes(
+            self._history_rows(outcomes), announce=self._announce_mode()
+        )
         partners = self.env["res.partner"].browse(o.partner_id for o in outcomes)
         names = self._written_fields()
         partners.invalidate_recordset(names)
         partners.modified(names)
-        if not quiet:
-            self._announce(company, [o for o in outcomes if o.new_status_id])
 
     def _update_query(self, columns, types, today):
         """The UPDATE of :meth:`_write`: the columns arrive as arrays (jsonb as text)."""
@@ -744,26 +744,15 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                 )
         return rows
 
-    def _announce(self, company, outcomes):
-        """Tell the clients' salespeople of automatic status changes (chatter, activity).
-
-        A run that a person starts or that covers a whole company (``lifecycle_bulk``:
-        the recalculation wizard, background jobs, full runs) logs its changes without
-        notifying anyone; the hooks and the scheduled run notify.
-        """
-        if outcomes:
-            partners = self.env["res.partner"].sudo().browse(o.partner_id for o in outcomes)
-            statuses = self.env["partner.lifecycle.status"].sudo()
-            changes = {
-                o.partner_id: (
-                    statuses.browse(o.status_id),
-                    o.values["lifecycle_reason_code"],
-                    o.values["lifecycle_reason_params"],
-                )
-                for o in outcomes
-            }
-            notify = not self.env.context.get("lifecycle_bulk")
-            partners._lifecycle_announce_changes(changes, notify=notify)
+    def _announce_mode(self):
+        """How the chatter tells of this run's automatic changes (written later, by
+        ``partner.lifecycle.history._cron_announce``): the hooks and the scheduled run
+        notify the salesperson (``notify``); a run a person starts or that covers a whole
+        company (``lifecycle_bulk``: the recalculation wizard, background jobs, full runs)
+        writes plain lines (``log``); the install writes none (``lifecycle_quiet``)."""
+        if self.env.context.get("lifecycle_quiet"):
+            return None
+        return "log" if self.env.context.get("lifecycle_bulk") else "notify"
 
 
 def _round(value):

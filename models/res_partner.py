@@ -4,7 +4,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
-from ..engine import roles
 from ..engine.planning import (
     INTERVAL,
     WEEKDAY_NAMES,
@@ -57,10 +56,6 @@ CLIENT_DEFINING_FIELDS = frozenset({"parent_id", "is_company", "company_id"})
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
-
-    #: Automatic changes into these roles notify the client's salesperson (who follows
-    #: the client); the others are logged in the chatter without a notification.
-    _lifecycle_notify_roles = (roles.AT_RISK, roles.SLEEPING)
 
     lifecycle_status_id = fields.Many2one(
         "partner.lifecycle.status",
@@ -591,50 +586,49 @@ class ResPartner(models.Model):
                 self.env._("Only sales managers can terminate a client's contract.")
             )
 
-    def _lifecycle_announce_changes(self, changes, notify=True):
-        """One chatter line per automatic change of status, in the salesperson's language.
+    def _lifecycle_announce_changes(self, lines):
+        """Write the chatter lines of automatic changes of status, in each salesperson's
+        language (called by the scheduled action, ``partner.lifecycle.history._cron_announce``).
 
-        ``changes`` maps each partner id of ``self`` to (old status, reason code, reason
-        parameters). With ``notify``, a change into one of ``_lifecycle_notify_roles`` is a
-        note that notifies the salesperson (who then follows the client); every other change
-        is logged, in one batch, without a notification. With the company option, turning
-        sleeping also schedules a to-do for the salesperson.
+        ``lines`` holds ``(client, old status, new status, reason code, reason parameters,
+        notify)``. With ``notify`` the line is a note under the subtype "Client status
+        changed" that notifies the client's salesperson (who then follows the client);
+        without, a plain line under the same subtype. With the company option, a client
+        turning sleeping also gets a to-do for its salesperson.
         """
         subtype = self.env.ref("partner_lifecycle.mt_client_status_changed")
         history = self.env["partner.lifecycle.history"]
-        role_of, logged = {}, {}
-        for partner in self:
-            old_status, code, params = changes[partner.id]
-            company = partner._lifecycle_company()
-            if company not in role_of:
-                role_of[company] = company._lifecycle_role_ids()[1]
-            role = role_of[company].get(partner.lifecycle_status_id.id)
-            lang = partner.user_id.lang or company.partner_id.lang or self.env.lang
-            partner = partner.with_context(lang=lang)
+        logged = {}
+        for client, old_status, new_status, code, params, notify in lines:
+            company = client._lifecycle_company()
+            lang = client.user_id.lang or company.partner_id.lang or self.env.lang
+            client = client.with_context(lang=lang)
             reason = history.with_context(lang=lang)._reason_text(code, params)
             body = Markup("%s → <b>%s</b>: %s") % (
                 old_status.with_context(lang=lang).name or "",
-                partner.lifecycle_status_id.name,
+                new_status.with_context(lang=lang).name or "",
                 reason,
             )
-            if notify and role in self._lifecycle_notify_roles:
-                if partner.user_id:
-                    partner.message_subscribe(partner_ids=partner.user_id.partner_id.ids)
-                partner.message_post(body=body, subtype_id=subtype.id, message_type="notification")
+            if notify:
+                if client.user_id:
+                    client.message_subscribe(partner_ids=client.user_id.partner_id.ids)
+                client.message_post(body=body, subtype_id=subtype.id, message_type="notification")
             else:
-                logged[partner.id] = body
-            if role == roles.SLEEPING and company.lifecycle_sleeping_activity and partner.user_id:
-                partner.activity_schedule(
+                logged.setdefault(client.id, []).append(body)
+            sleeping = new_status == company.lifecycle_status_sleeping_id
+            if notify and sleeping and company.lifecycle_sleeping_activity and client.user_id:
+                client.activity_schedule(
                     "mail.mail_activity_data_todo",
-                    user_id=partner.user_id.id,
-                    summary=partner.env._("Client turned sleeping: call them"),
+                    user_id=client.user_id.id,
+                    summary=client.env._("Client turned sleeping: call them"),
                     note=reason,
                 )
         if logged:
-            messages = self.browse(list(logged))._message_log_batch(
-                logged, message_type="notification"
+            bodies = {client_id: Markup("<br/>").join(parts) for client_id, parts in logged.items()}
+            messages = self.browse(list(bodies))._message_log_batch(
+                bodies, message_type="notification"
             )
-            messages.subtype_id = subtype  # log lines, under the status subtype
+            messages.subtype_id = subtype  # plain lines, under the status subtype
 
     def _lifecycle_company(self):
         """The company whose settings rule this client: its own, else the main company."""

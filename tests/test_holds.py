@@ -110,51 +110,59 @@ class TestHolds(LifecycleCommon):
             self._change(client, self.status_former, user=self.salesman)
         self.assertEqual(client.lifecycle_status_id, self.status_new)
 
+    def _messages(self, client):
+        """The client's messages once the pending chatter lines are written."""
+        self.env["partner.lifecycle.history"]._cron_announce()
+        self.env.cr.precommit.run()
+        return client.message_ids
+
+    def _status_lines(self, client, before):
+        """The chatter lines of status changes written on ``client`` since ``before``."""
+        self.env["partner.lifecycle.history"]._cron_announce()
+        subtype = self.env.ref("partner_lifecycle.mt_client_status_changed")
+        return (client.message_ids - before).filtered(lambda m: m.subtype_id == subtype)
+
     def test_automatic_change_posts_one_note_to_the_salesperson(self):
         """An automatic change posts one chatter note that the client's salesperson follows."""
         client = self._aged_client("Idle", [300])
         client.user_id = self.salesman
-        self.env.cr.precommit.run()
-        before = client.message_ids
+        before = self._messages(client)
         self._nightly(TODAY)
-        notes = client.message_ids - before
+        self.assertEqual(client.message_ids - before, client.message_ids.browse())
+        notes = self._status_lines(client, before)
         self.assertEqual(len(notes), 1)
-        self.assertEqual(
-            notes.subtype_id, self.env.ref("partner_lifecycle.mt_client_status_changed")
-        )
         self.assertIn("No order for 300 days (limit 180)", notes.body)
         self.assertIn(self.salesman.partner_id, client.message_partner_ids)
         self.assertIn(self.salesman.partner_id, notes.notified_partner_ids)
+        self.assertEqual(self._status_lines(client, before), notes)  # written once
 
-    def test_full_run_logs_sleeping_without_notifying(self):
-        """A whole company's run (settings change, on request) logs, notifies nobody."""
-        client = self._aged_client("Idle", [300])
-        client.user_id = self.salesman
-        self.env.cr.precommit.run()
-        before = client.message_ids
-        self.recalculation._recalculate_company(self.company, today=TODAY)
-        self.assertEqual(client.lifecycle_status_id, self.status_sleeping)
-        notes = client.message_ids - before
-        self.assertEqual(len(notes), 1)
-        self.assertEqual(
-            notes.subtype_id, self.env.ref("partner_lifecycle.mt_client_status_changed")
-        )
-        self.assertIn("No order for 300 days (limit 180)", notes.body)
-        self.assertEqual(notes.notified_partner_ids, notes.notified_partner_ids.browse())
-
-    def test_first_delivery_logs_a_line_without_notifying(self):
-        """New -> Working at the first delivery: one chatter line, nobody notified."""
+    def test_first_delivery_leaves_its_note_to_the_scheduled_action(self):
+        """New -> Working at the first delivery: the hook only triggers the scheduled
+        action, which posts one note that notifies the salesperson."""
+        cron = self.env.ref("partner_lifecycle.ir_cron_announce")
         client = self._client("First", user_id=self.salesman.id)
-        self.env.cr.precommit.run()
-        before = client.message_ids
+        before = self._messages(client)
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         self._deliver(self._order(client))
         self.assertEqual(client.lifecycle_status_id, self.status_working)
-        notes = client.message_ids - before
-        notes = notes.filtered(
-            lambda m: m.subtype_id == self.env.ref("partner_lifecycle.mt_client_status_changed")
-        )
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers)
+        self.assertEqual(client.lifecycle_history_ids[:1].announce, "notify")
+        notes = self._status_lines(client, before)
         self.assertEqual(len(notes), 1)
         self.assertIn("First delivery on", notes.body)
+        self.assertEqual(notes.notified_partner_ids, self.salesman.partner_id)
+        self.assertEqual(client.lifecycle_history_ids[:1].announce, False)
+
+    def test_full_run_logs_without_notifying(self):
+        """A whole company's run (settings change, on request) writes plain lines."""
+        client = self._aged_client("Idle", [300])
+        client.user_id = self.salesman
+        before = self._messages(client)
+        self.recalculation._recalculate_company(self.company, today=TODAY)
+        self.assertEqual(client.lifecycle_status_id, self.status_sleeping)
+        notes = self._status_lines(client, before)
+        self.assertEqual(len(notes), 1)
+        self.assertIn("No order for 300 days (limit 180)", notes.body)
         self.assertEqual(notes.notified_partner_ids, notes.notified_partner_ids.browse())
 
     def test_manual_change_is_one_chatter_line(self):
@@ -176,8 +184,10 @@ class TestHolds(LifecycleCommon):
         """With the company option, turning sleeping schedules a to-do for the salesperson."""
         self.company.lifecycle_sleeping_activity = True
         client = self._aged_client("Idle", [300])
+        self._messages(client)  # the lines of the client's setup, before it had a salesperson
         client.user_id = self.salesman
         self._nightly(TODAY)
+        self._messages(client)
         activity = client.activity_ids
         self.assertEqual(activity.user_id, self.salesman)
         self.assertEqual(activity.summary, "Client turned sleeping: call them")
@@ -185,10 +195,10 @@ class TestHolds(LifecycleCommon):
     def test_install_run_announces_nothing(self):
         """The first full run (install) only fills the history, without chatter notes."""
         client = self._aged_client("Idle", [300])
-        before = client.message_ids
+        before = self._messages(client)
         self.recalculation.with_context(lifecycle_quiet=True)._recalculate_company(self.company)
         self.assertEqual(client.lifecycle_status_id, self.status_sleeping)
-        self.assertEqual(client.message_ids - before, client.message_ids.browse())
+        self.assertEqual(self._status_lines(client, before), client.message_ids.browse())
 
     def test_stored_reason_reads_in_each_language(self):
         """The nightly run stores a code; a Russian reader reads Russian, an English one English."""
