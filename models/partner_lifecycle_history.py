@@ -1,6 +1,6 @@
 import json
 import logging
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
@@ -172,7 +172,19 @@ class PartnerLifecycleHistory(models.Model):
         )
         self.env["res.partner"].invalidate_model(["lifecycle_history_ids"])
         if announce:
-            self.env.ref("partner_lifecycle.ir_cron_announce").sudo()._trigger()
+            self._trigger_announce()
+
+    @api.model
+    def _trigger_announce(self):
+        """Wake the scheduled action that writes the chatter lines in a minute, unless a
+        wake-up is pending already: one trigger serves many changes, and none makes the
+        order's commit call the cron workers at once (a connection of its own each time)."""
+        cron = self.env.ref("partner_lifecycle.ir_cron_announce").sudo()
+        self.env.cr.execute(
+            SQL("SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s LIMIT 1", cron.id)
+        )
+        if not self.env.cr.fetchone():
+            cron._trigger(fields.Datetime.now() + timedelta(minutes=1))
 
     @api.model
     def _cron_announce(self):
