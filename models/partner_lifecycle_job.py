@@ -73,6 +73,20 @@ class PartnerLifecycleJob(models.Model):
         return job
 
     @api.model
+    def _queue_on(self, kind, company, user, partners=None):
+        """Queue a job of ``kind`` on ``partners``, or on every client when None."""
+        return self._queue(
+            {
+                "kind": kind,
+                "company_id": company.id,
+                "user_id": user.id,
+                "all_clients": partners is None,
+                "partner_ids": [(6, 0, partners.ids)] if partners is not None else [],
+                "total_count": len(partners) if partners is not None else 0,
+            }
+        )
+
+    @api.model
     def _runs_in_background(self, partners):
         """Whether work on ``partners`` is large enough to leave the web request."""
         return len(partners) > self._background_threshold
@@ -111,16 +125,7 @@ class PartnerLifecycleJob(models.Model):
             )
             if queued:
                 return queued
-        return self._queue(
-            {
-                "kind": "recalculate",
-                "company_id": company.id,
-                "user_id": user.id,
-                "all_clients": partners is None,
-                "partner_ids": [(6, 0, partners.ids)] if partners is not None else [],
-                "total_count": len(partners) if partners is not None else 0,
-            }
-        )
+        return self._queue_on("recalculate", company, user, partners)
 
     # ------------------------------------------------------------------ running
     @api.model
@@ -180,16 +185,7 @@ class PartnerLifecycleJob(models.Model):
     @api.model
     def _queue_reconstruction(self, company, user, partners=None):
         """Rebuild the status history of ``partners`` (or every client) in the background."""
-        return self._queue(
-            {
-                "kind": "reconstruct",
-                "company_id": company.id,
-                "user_id": user.id,
-                "all_clients": partners is None,
-                "partner_ids": [(6, 0, partners.ids)] if partners is not None else [],
-                "total_count": len(partners) if partners is not None else 0,
-            }
-        )
+        return self._queue_on("reconstruct", company, user, partners)
 
     def _run_reconstruct(self, ids, commit):
         recalculation = self.env["partner.lifecycle.recalculation"]
