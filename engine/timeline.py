@@ -29,7 +29,7 @@ class Transition:
     reason_params: dict
 
 
-def transitions(facts, settings, today, termination_date=None):
+def transitions(facts, settings, today, termination_date=None, start=None):
     """The transitions of the client from its first event up to ``today`` (both included).
 
     ``facts`` gives the orders, the first delivery and the pauses; its
@@ -37,6 +37,11 @@ def transitions(facts, settings, today, termination_date=None):
     status, and ``termination_date`` (when given) terminates the contract on
     that day. A day on which the rules give the role the client already has
     adds nothing; after a termination nothing follows.
+
+    ``start`` = ``(day, role)`` resumes a replay known to be in ``role`` on
+    ``day`` (a day the replay decides on: an event or a review date): the
+    result is the full replay's transitions after ``day``, computed from
+    ``day`` on only.
     """
     orders = sorted(facts.order_dates)
     delivery = facts.first_delivery_date
@@ -44,6 +49,8 @@ def transitions(facts, settings, today, termination_date=None):
     base = ClientFacts(pauses=facts.pauses)
     result, role, count = [], None, 0
     day = events[0] if events else None
+    if start is not None:
+        day, role = start
     while day is not None and day <= today:
         while count < len(orders) and orders[count] <= day:
             count += 1
@@ -66,9 +73,10 @@ def transitions(facts, settings, today, termination_date=None):
     return result
 
 
-def status_since(facts, settings, today, role, termination_date=None):
-    """The last day on which the replay made the client enter ``role``, or None."""
-    for transition in reversed(transitions(facts, settings, today, termination_date)):
+def status_since(facts, settings, today, role, termination_date=None, start=None):
+    """The last day on which the replay made the client enter ``role``, or None
+    (``start``: see :func:`transitions`)."""
+    for transition in reversed(transitions(facts, settings, today, termination_date, start)):
         if transition.role == role:
             return transition.day
     return None

@@ -132,7 +132,8 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                     continue
                 today = company._lifecycle_today()
                 ids = self._due_client_ids(company, today)
-                stats.update(self._run(company, ids, today, commit))
+                run = self.with_context(lifecycle_time_only=True)
+                stats.update(run._run(company, ids, today, commit))
         self.env["ir.cron"]._notify_progress(done=stats["clients"], remaining=0)
         _logger.info("Client lifecycle incremental run: %s", dict(stats))
         return stats
@@ -478,6 +479,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         return self.env.execute_query_dict(
             SQL(
                 """SELECT p.id, p.lifecycle_status_id AS status_id,
+                          p.lifecycle_status_date AS status_date,
                           p.lifecycle_first_delivery_date AS first_delivery_date,
                           p.lifecycle_termination_date AS termination_date,
                           p.lifecycle_hold_until, p.lifecycle_hold_order_count,
@@ -580,7 +582,27 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         outcome.stored_hold_until = row["lifecycle_hold_until"]
         outcome.facts, outcome.role = facts, decision.role
         outcome.termination_date = row["termination_date"]
+        outcome.replay_start = self._replay_start(row, facts, today)
         return outcome
+
+    def _replay_start(self, row, facts, today):
+        """Where the replay of a client's past may resume to date its new status: on the
+        later of the day it entered its stored status and its last order day, in that
+        status; None to replay from the start.
+
+        Only the scheduled run resumes (``lifecycle_time_only``), for clients that no
+        order event marked: nothing changed their past since their stored status was
+        decided, only time passed. An order event (a re-dated or cancelled order) may
+        change the past, and a status held by hand or of the company's own is not the
+        replay's: those replay from the start.
+        """
+        since = row["status_date"]
+        if not self.env.context.get("lifecycle_time_only") or row["marked"]:
+            return None
+        if not facts.current_role or row["lifecycle_held"] or not since or since > today:
+            return None
+        past_orders = [day for day in facts.order_dates if day <= today]
+        return (max([since, *past_orders]), facts.current_role)
 
     def _facts(self, row, role_of):
         """The engine facts of a row of :meth:`_read_facts`."""
@@ -720,7 +742,14 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         """The day a client entered its new status, from its orders (engine.status_since)."""
         if not outcome.new_status_id or outcome.facts is None:
             return None
-        return status_since(outcome.facts, settings, today, outcome.role, outcome.termination_date)
+        return status_since(
+            outcome.facts,
+            settings,
+            today,
+            outcome.role,
+            outcome.termination_date,
+            outcome.replay_start,
+        )
 
     def _history_rows(self, outcomes):
         """History rows of a batch: the end of each hold by hand, then each change of status."""
@@ -769,6 +798,7 @@ class Outcome:
         "hold_ended",
         "new_status_id",
         "partner_id",
+        "replay_start",
         "role",
         "status_id",
         "stored",
@@ -792,6 +822,7 @@ class Outcome:
         #: The engine facts and role of the decision (for the status date).
         self.facts = None
         self.role = None
+        self.replay_start = None
         self.termination_date = None
 
     @property

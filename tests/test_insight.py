@@ -75,6 +75,19 @@ class TestInsight(LifecycleCommon):
         self.assertEqual(client.lifecycle_status_id, self.status_permanent)
         self.assertEqual(client.lifecycle_status_date, TODAY)
 
+    def test_nightly_run_dates_sleeping_as_the_full_replay(self):
+        """A permanent client idle 200 days: the nightly run (which resumes the replay from
+        the stored status) dates Sleeping on the day a full replay gives, last order + D."""
+        client = self._aged_client("Regular", [400, 370, 340, 200])
+        self.assertEqual(client.lifecycle_status_id, self.status_permanent)
+        self.assertEqual(client.lifecycle_status_date, ago(340))
+        self._nightly()
+        self.assertEqual(client.lifecycle_status_id, self.status_sleeping)
+        self.assertEqual(client.lifecycle_status_date, ago(200) + timedelta(days=180))
+        client.lifecycle_status_date = ago(5)  # a stored date the replay would not give
+        self.recalculation._reconstruct_history(self.company, client.ids, today=TODAY)
+        self.assertEqual(client.lifecycle_status_date, ago(20))
+
     # ------------------------------------------------------------------ at risk
     def _enable_at_risk(self):
         status = self.env.ref("partner_lifecycle.status_at_risk")

@@ -313,6 +313,30 @@ def test_replay_ends_in_a_state_the_rules_keep(facts, config):
     assert decide(final, config, today).role is None
 
 
+@PROPERTY
+@given(facts=REPLAY_FACTS, config=REPLAY_SETTINGS, termination=st.none() | REPLAY_DATES)
+def test_replay_resumed_on_a_decision_day_gives_the_rest(facts, config, termination):
+    """Resumed on the day of any transition, or of any later order before the next one,
+    in the role the full replay had then, the replay gives the full replay's rest."""
+    today = date(2025, 3, 31)
+    full = transitions(facts, config, today, termination)
+    for index, step in enumerate(full):
+        following = full[index + 1].day if index + 1 < len(full) else today + timedelta(days=1)
+        days = {step.day, *(d for d in facts.order_dates if step.day < d < following)}
+        for day in days:
+            resumed = transitions(facts, config, today, termination, start=(day, step.role))
+            assert resumed == [later for later in full if later.day > day]
+
+
+def test_status_since_resumed_from_the_stored_status():
+    """A permanent client turning sleeping: resumed on its last order day, same date."""
+    facts = ClientFacts(order_dates=(date(2023, 1, 10), date(2023, 2, 10), date(2023, 3, 10)))
+    full = status_since(facts, LifecycleSettings(), TODAY, SLEEPING)
+    start = (date(2023, 3, 10), PERMANENT)
+    assert status_since(facts, LifecycleSettings(), TODAY, SLEEPING, start=start) == full
+    assert full == date(2023, 3, 10) + timedelta(days=180)
+
+
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
