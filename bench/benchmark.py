@@ -872,10 +872,12 @@ def table(result):
         lines += _nightly_lines(result)
     lines += _hook_lines(result)
     peaks = result["peak_mb"]
-    lines.append(
-        f"peak resident memory: {peaks.get('full', 0):.0f} MiB during (b), "
-        f"{peaks.get('nightly', 0):.0f} MiB during (f), {peaks['process']:.0f} MiB in all"
-    )
+    during = [
+        f"{peaks[key]:.0f} MiB during {label}, "
+        for key, label in (("full", "(b)"), ("nightly", "(f)"))
+        if key in peaks
+    ]
+    lines.append(f"peak resident memory: {''.join(during)}{peaks['process']:.0f} MiB in all")
     return "\n".join(lines + _target_lines(result))
 
 
