@@ -1,5 +1,7 @@
 from odoo.tools import SQL
 
+from .models.res_company import ROLE_FIELDS
+
 
 def post_init_hook(env):
     """Map the default statuses and time zones, record past first deliveries, and
@@ -43,14 +45,9 @@ def uninstall_hook(env):
     parameter of the add-on stays behind."""
     env.flush_all()
     env.cr.execute(SQL("UPDATE res_partner SET lifecycle_status_id = NULL"))
-    env.cr.execute(
-        SQL(
-            """UPDATE res_company SET lifecycle_status_on_create_id = NULL,
-                      lifecycle_status_on_first_order_id = NULL,
-                      lifecycle_status_permanent_id = NULL,
-                      lifecycle_status_sleeping_id = NULL,
-                      lifecycle_status_former_id = NULL"""
-        )
+    mapping = SQL(", ").join(
+        SQL("%s = NULL", SQL.identifier(name)) for name in ROLE_FIELDS.values()
     )
+    env.cr.execute(SQL("UPDATE res_company SET %s", mapping))
     env.cr.execute(SQL("DELETE FROM ir_config_parameter WHERE key LIKE %s", "partner_lifecycle.%"))
     env.cr.execute(SQL("DROP INDEX IF EXISTS sale_order_lifecycle_client_day_index"))

@@ -269,9 +269,11 @@ class TestAccess(LifecycleCommon):
             partner.with_user(portal).read(["lifecycle_status_id"])
 
     def test_uninstall_hook_frees_statuses_and_parameters(self):
-        """After the uninstall hook, the shipped statuses can be deleted; no parameter is left."""
+        """After the uninstall hook, the shipped statuses can be deleted, the at-risk one
+        mapped in the settings included; no parameter is left."""
         from ..hooks import uninstall_hook
 
+        self.company.lifecycle_status_at_risk_id = self.env.ref("partner_lifecycle.status_at_risk")
         self.env["ir.config_parameter"].set_param("partner_lifecycle.anything", "1")
         self._client("Aqua Office")
         uninstall_hook(self.env)
