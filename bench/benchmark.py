@@ -438,6 +438,12 @@ def floors(env, company, ids, today, result):
     )
 
 
+def summarize_floors(result):
+    """Replace the floors' lists of runs in ``result`` by their median and minimum."""
+    for key in ("floor", "kernel", "update"):
+        result[f"{key}_seconds"] = summary(result.pop(f"{key}_runs"))
+
+
 # ---------------------------------------------------------------------- (b), (c), (d), (h)
 def set_at_risk(env, company, on):
     """Map the shipped at-risk status in the company's settings (``on``) or unmap it."""
@@ -933,8 +939,7 @@ def measure_runs(env, company, ids, today, args, result):
             f"(c') {result['at_risk_nochange_runs'][-1]['seconds']:.2f} s",
             flush=True,
         )
-    for key in ("floor", "kernel", "update"):
-        result[f"{key}_seconds"] = summary(result.pop(f"{key}_runs"))
+    summarize_floors(result)
     for key in ("full", "nochange", "history", "at_risk", "at_risk_nochange", "announce"):
         result[f"{key}_seconds"] = summary([run["seconds"] for run in result[f"{key}_runs"]])
     naive_runs = result.pop("naive_runs")
@@ -951,8 +956,7 @@ def prepare_nightly(env, company, ids, today, result):
     with the at-risk rule on (quiet, as the install; its time is in the JSON only)."""
     reset_clients(env, company, ids)
     floors(env, company, ids, today, result)
-    for key in ("floor", "kernel", "update"):
-        result[f"{key}_seconds"] = summary(result.pop(f"{key}_runs"))
+    summarize_floors(result)
     set_at_risk(env, company, True)
     result["prepare_run"] = full_recalculation(env, company, today, quiet=True)
     vacuum_analyze(env)

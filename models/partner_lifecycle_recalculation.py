@@ -115,7 +115,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
     @api.model
     def _recalculate_company(self, company, today=None, commit=False, after_id=0, on_batch=None):
         """Full run: every client of ``company`` with an id above ``after_id``, batch by batch;
-        its changes are logged in the chatter without notifications (``_announce``)."""
+        its changes get plain chatter lines, no notification (``_announce_mode``)."""
         ids = self._client_ids(company, after_id)
         run = self.with_context(lifecycle_bulk=True)
         return run._run(company, ids, today, commit, on_batch)
