@@ -9,7 +9,9 @@ Boundaries, all in whole calendar days:
 - an interval is the number of days between two consecutive order dates,
   less the paused days strictly between them (engine/pauses.py); an
   interval longer than G days is left out (``interval > G``; an interval
-  of exactly G days is kept; ``G = 0`` leaves none out);
+  of exactly G days is kept; ``G = 0`` leaves none out); a silence of D
+  days or more (the sleeping limit, when set) is never an interval of the
+  average, whatever G: the client was lost, not ordering slowly;
 - trimming leaves out one smallest and one largest interval, and only when
   at least three intervals remain after the gap rule (so that at least one
   is left);
@@ -77,6 +79,8 @@ def order_frequency(order_dates, settings, today, pauses=()):
     """The average interval in days between the client's orders, by the company settings."""
     days = window_days(order_days(order_dates), today, settings.frequency_window_days)
     intervals = drop_long_breaks(intervals_between(days, pauses), settings.frequency_max_gap_days)
+    if settings.sleeping_days:
+        intervals = [interval for interval in intervals if interval < settings.sleeping_days]
     if settings.frequency_trim_extremes:
         intervals = trim_extremes(intervals)
     average = sum(intervals) / len(intervals) if intervals else None

@@ -1,5 +1,11 @@
 """The lifecycle decision for one client: which status role it should have and why.
 
+A decision is what one writer applies to a client: the status (a role, or a
+status of the company's own set by a person), its date, the reason, the hold,
+the termination, the figures, the review date and the history rows. The
+automatic rules give one (:func:`decide`); a person's act gives the same type
+(``engine/acts.py``).
+
 The rules, in the order they are applied (the first that applies decides):
 
 1. A client whose status is the former one stays former: only a person
@@ -23,6 +29,9 @@ The rules, in the order they are applied (the first that applies decides):
 6. A client with N or more confirmed orders is permanent
    (``order_count >= N``) (``permanent``). Every confirmed order counts,
    same-day orders included, whatever its date.
+6a. A sleeping or at-risk client that ordered again on or after the day it
+   entered that status, and that rules 6 and 7 make working or permanent,
+   is reactivated (``reactivated``, with the idle days before that order).
 7. A client that had its first validated delivery (or, by setting, its first
    confirmed order) is working; so is a client already past "new" (working,
    permanent, at risk or sleeping), which automation never sends back to new
@@ -42,6 +51,12 @@ and whether the client belongs in delivery planning. A client is not
 plannable when it is former or terminated, inside a pause, or when its last
 order is X or more idle days old (``idle >= X``; ``X = 0`` turns the rule
 off); a client without any order is plannable.
+
+The reason stored with a status is the reason of its last change: a
+decision that keeps the role keeps the stored reason, except while a hold by
+hand is in force (the reason says it is held and until when) and when the
+hold ends (the rules' reason). A former or terminated client has no expected
+next order.
 
 With each decision comes its review date: the first day after ``today`` on
 which the same facts could give another decision (see :func:`review_date`).
@@ -103,16 +118,28 @@ REASON_TEXTS = {
     "sleeping": "No order for {days} days (limit {limit})",
     "at_risk": "No order for {days} days, {ratio}x the usual interval of {usual} days",
     "permanent": "{count} confirmed orders (permanent from {limit})",
+    "reactivated": "Ordered again after {days} days",
     "working_delivery": "First delivery on {date}",
     "working_order": "First order on {date}",
     "working_kept": "{count} confirmed orders (permanent from {limit})",
     "new_waiting": "Ordered, not delivered yet",
+    "hold_ended_order": "Hold by hand ended: a new order",
+    "hold_ended_date": "Hold by hand ended after {until}",
 }
 
 #: Why a hold by hand ended.
 HOLD_ENDED_ORDER = "order"
 HOLD_ENDED_DATE = "date"
 
+#: Where a decision comes from (the history's origin of its rows).
+ORIGIN_AUTOMATIC = "automatic"
+ORIGIN_MANUAL = "manual"
+ORIGIN_PLANNING = "planning"
+ORIGIN_TERMINATION = "termination"
+ORIGIN_RECONSTRUCTED = "reconstructed"
+
+#: Roles a client leaves by ordering again (rule 6a).
+DORMANT = frozenset({SLEEPING, AT_RISK})
 #: Roles that automation never sends back to "new".
 PAST_NEW = frozenset({WORKING, PERMANENT, AT_RISK, SLEEPING})
 #: How the expected next order was found.
@@ -142,6 +169,46 @@ class ClientFacts:
     pauses: tuple = ()
     #: ``(order day, quantity)`` of the client's main product, for the consumption method.
     order_quantities: tuple = ()
+    #: The current status as the caller names it (its id), None without a status.
+    current_status: object = None
+    #: The day the client entered its current status, if known.
+    status_date: date | None = None
+    #: The stored reason of the current status: its code and parameters.
+    reason_code: str | None = None
+    reason_params: dict | None = None
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A status held by hand: until the next order beyond ``order_count``, or ``until``."""
+
+    order_count: int
+    until: date | None = None
+    #: Who set it and why, as the caller names them.
+    by: object = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Termination:
+    """The contract ends on ``day`` for ``reason``."""
+
+    day: date
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One history row of a decision: the client moves to ``role`` (or the status
+    ``status`` of the company's own) for this reason; ``role`` and ``status`` None
+    with the current status kept (the end of a hold)."""
+
+    role: str | None
+    reason_code: str
+    reason_params: dict = field(default_factory=dict)
+    origin: str = ORIGIN_AUTOMATIC
+    note: str | None = None
+    status: object = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +231,20 @@ class Decision:
     interval_spread: float | None = None
     #: How the expected next order was found (``frequency``, ``consumption``).
     next_order_method: str | None = None
+    #: A hold by hand is in force after the decision.
+    held: bool = False
+    #: The hold a person's act puts on the status (None: the hold stays as it is or ends).
+    hold: Hold | None = None
+    #: The termination a person's act records (None: unchanged).
+    termination: Termination | None = None
+    #: A person's act reinstates a terminated contract.
+    reinstated: bool = False
+    #: A status of the company's own that a person's act sets (``role`` is then None).
+    status: object = None
+    #: The day the new status starts, when the decision knows it (people's acts: today).
+    status_date: date | None = None
+    #: The history rows of the decision, in order.
+    history: tuple = ()
 
     @property
     def reason(self):
@@ -193,7 +274,12 @@ def decide(facts, settings, today):
         role, code, params = _role(facts, settings, today, last, frequency.average)
     if role is not None and role == facts.current_role:
         role = None
-    upcoming, method = _next_order(facts, settings, today, last, frequency.average)
+    if role is None and hold != HOLD_ACTIVE and not hold and facts.reason_code:
+        code, params = facts.reason_code, dict(facts.reason_params or {})
+    if _is_former(facts) or role == FORMER:
+        upcoming, method = None, None
+    else:
+        upcoming, method = _next_order(facts, settings, today, last, frequency.average)
     return Decision(
         role=role,
         order_count=len(facts.order_dates),
@@ -207,7 +293,25 @@ def decide(facts, settings, today):
         hold_ended=None if hold == HOLD_ACTIVE else hold,
         interval_spread=interval_spread(frequency.intervals),
         next_order_method=method,
+        held=hold == HOLD_ACTIVE,
+        history=_history(facts, role, code, params, hold),
     )
+
+
+def _history(facts, role, code, params, hold):
+    """The history rows of an automatic decision: the end of a hold, then the change."""
+    rows = []
+    if hold in (HOLD_ENDED_ORDER, HOLD_ENDED_DATE):
+        until = {"until": facts.hold_until.isoformat()} if facts.hold_until else {}
+        rows.append(HistoryEntry(None, f"hold_ended_{hold}", until))
+    if role is not None:
+        rows.append(HistoryEntry(role, code, params))
+    return tuple(rows)
+
+
+def _is_former(facts):
+    """Whether the client is former or its contract terminated: no next order, not planned."""
+    return facts.terminated or facts.current_role == FORMER
 
 
 def _next_order(facts, settings, today, last, average):
@@ -314,7 +418,7 @@ def _sleeping_can_apply(facts):
 
 def is_plannable(facts, settings, today, last):
     """Whether the client belongs in delivery planning; override the rule here."""
-    if facts.terminated or facts.current_role == FORMER or in_pause(facts.pauses, today):
+    if _is_former(facts) or in_pause(facts.pauses, today):
         return False
     if last is None or not settings.planning_inactive_days:
         return True
@@ -343,6 +447,7 @@ def _role(facts, settings, today, last, average=None):
         role = PERMANENT, "permanent", {"count": count, "limit": limit}
     else:
         role = _working_or_new(facts, settings, count, limit)
+    role = _reactivated(facts, role, last)
     threshold = _at_risk_threshold(settings, average)
     if not paused and threshold and role[0] in (WORKING, PERMANENT) and idle >= threshold:
         usual = round(average, 1)
@@ -359,3 +464,17 @@ def _working_or_new(facts, settings, count, limit):
     if facts.current_role in PAST_NEW:
         return WORKING, "working_kept", {"count": count, "limit": limit}
     return NEW, "new_waiting", {}
+
+
+def _reactivated(facts, role, last):
+    """Rule 6a: a sleeping or at-risk client that ordered again since it entered that
+    status keeps its new role with the reason ``reactivated`` and the idle days before
+    its last order day; ``role`` unchanged otherwise."""
+    if facts.current_role not in DORMANT or role[0] not in (WORKING, PERMANENT):
+        return role
+    if facts.status_date is not None and last < facts.status_date:
+        return role
+    earlier = [day for day in facts.order_dates if day < last]
+    if not earlier:
+        return role
+    return role[0], "reactivated", {"days": idle_days(max(earlier), last, facts.pauses)}

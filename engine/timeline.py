@@ -47,10 +47,11 @@ def transitions(facts, settings, today, termination_date=None, start=None):
     delivery = facts.first_delivery_date
     events = sorted({*orders, *(day for day in (delivery, termination_date) if day)})
     base = ClientFacts(pauses=facts.pauses)
-    result, role, count = [], None, 0
+    result, role, since, count = [], None, None, 0
     day = events[0] if events else None
     if start is not None:
         day, role = start
+        since = day
     while day is not None and day <= today:
         while count < len(orders) and orders[count] <= day:
             count += 1
@@ -60,10 +61,11 @@ def transitions(facts, settings, today, termination_date=None, start=None):
             first_delivery_date=delivery if delivery and delivery <= day else None,
             terminated=bool(termination_date and termination_date <= day),
             current_role=role,
+            status_date=since,
         )
         decision = decide(seen, settings, day)
         if decision.role is not None:
-            role = decision.role
+            role, since = decision.role, day
             result.append(Transition(day, role, decision.reason_code, decision.reason_params))
         if role == FORMER:
             break

@@ -1,5 +1,6 @@
 """The lifecycle decision of one client: rules 1 to 8, their boundaries, facts and reasons."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from partner_lifecycle.engine import (
     WORKING,
     ClientFacts,
     Decision,
+    HistoryEntry,
     LifecycleSettings,
     UnusableDate,
     decide,
@@ -132,26 +134,49 @@ def test_sleeping_wins_over_permanent():
 
 
 @pytest.mark.parametrize(
-    ("ages", "delivery", "expected", "reason"),
+    ("ages", "delivery", "expected"),
     [
-        pytest.param(
-            (200, 0), DELIVERED, WORKING, "working_delivery", id="count-below-N-delivered-working"
-        ),
-        pytest.param(
-            (200, 0), None, WORKING, "working_kept", id="count-below-N-no-delivery-working"
-        ),
-        pytest.param((300, 200, 0), DELIVERED, PERMANENT, "permanent", id="count-N-permanent"),
-        pytest.param(
-            (300, 200, 0), None, PERMANENT, "permanent", id="count-N-no-delivery-permanent"
-        ),
+        pytest.param((200, 0), DELIVERED, WORKING, id="count-below-N-delivered-working"),
+        pytest.param((200, 0), None, WORKING, id="count-below-N-no-delivery-working"),
+        pytest.param((300, 200, 0), DELIVERED, PERMANENT, id="count-N-permanent"),
+        pytest.param((300, 200, 0), None, PERMANENT, id="count-N-no-delivery-permanent"),
     ],
 )
-def test_sleeping_client_ordering_again_wakes_up(ages, delivery, expected, reason):
-    """A sleeping client with a new order goes straight back to working or permanent."""
+def test_sleeping_client_ordering_again_wakes_up(ages, delivery, expected):
+    """A sleeping client with a new order goes straight back to working or permanent, with
+    the reason "ordered again after 200 days" (not its first delivery long ago)."""
     facts = client(*ages, delivery=delivery, role=SLEEPING)
     decision = decide(facts, DEFAULT, TODAY)
     assert decision.role == expected
-    assert decision.reason_code == reason
+    assert decision.reason_code == "reactivated"
+    assert decision.reason_params == {"days": 200}
+    assert decision.reason == "Ordered again after 200 days"
+
+
+@pytest.mark.parametrize("role", [SLEEPING, AT_RISK])
+def test_reactivation_counts_the_idle_days_before_the_order_without_pauses(role):
+    """A dormant client back after 300 days, 30 of them paused, was idle 270 days."""
+    facts = replace(client(330, 30, role=role), pauses=((ago(200), ago(171)),))
+    decision = decide(facts, DEFAULT, TODAY)
+    assert (decision.reason_code, decision.reason_params) == ("reactivated", {"days": 270})
+
+
+def test_reactivation_needs_an_order_since_the_client_fell_asleep():
+    """A client sleeping since after its last order that turns working (D raised) is not
+    'ordered again': the reason is the rules' own."""
+    facts = replace(client(200, 100, role=SLEEPING), status_date=ago(20))
+    decision = decide(facts, LifecycleSettings(sleeping_days=365), TODAY)
+    assert decision.role == WORKING
+    assert decision.reason_code == "working_delivery"
+
+
+def test_sleeping_silence_is_not_an_interval():
+    """A client back after 400 silent days keeps its usual 30-day rhythm: a silence of D
+    days or more never counts in the average, whatever G."""
+    facts = client(490, 460, 430, 30, 0, role=SLEEPING)
+    decision = decide(facts, DEFAULT, TODAY)
+    assert decision.avg_interval_days == 30.0
+    assert decision.next_order_date == TODAY + timedelta(days=30)
 
 
 def test_sleeping_client_without_new_order_stays_sleeping():
@@ -320,7 +345,7 @@ def test_client_past_new_is_never_sent_back_to_new(role, expected):
     decision = decide(facts, DEFAULT, TODAY)
     assert decision.role == expected
     assert target(decision, facts) == WORKING
-    assert decision.reason_code == "working_kept"
+    assert decision.reason_code == ("reactivated" if role == SLEEPING else "working_kept")
 
 
 # --- the role equal to the current one comes back as None ---------------------------
@@ -409,7 +434,7 @@ def test_reason_text(facts, settings, text):
 
 
 def test_every_reason_code_has_a_text():
-    """The reason texts cover exactly the fourteen codes the rules produce."""
+    """The reason texts cover exactly the seventeen codes the rules produce."""
     assert set(REASON_TEXTS) == {
         "former_kept",
         "terminated",
@@ -425,6 +450,9 @@ def test_every_reason_code_has_a_text():
         "working_order",
         "working_kept",
         "new_waiting",
+        "reactivated",
+        "hold_ended_order",
+        "hold_ended_date",
     }
 
 
@@ -447,6 +475,7 @@ def test_decision_carries_the_frequency_facts():
         review_date=ago(5) + timedelta(days=180),
         interval_spread=(((5 - 20 / 3) ** 2 + (10 - 20 / 3) ** 2 + (5 - 20 / 3) ** 2) / 3) ** 0.5,
         next_order_method="frequency",
+        history=(HistoryEntry(PERMANENT, "permanent", {"count": 5, "limit": 3}),),
     )
 
 
@@ -459,12 +488,15 @@ def test_decision_carries_the_frequency_facts():
     ],
 )
 def test_frequency_facts_are_computed_whatever_the_role(facts):
-    """Even when the status is kept or set to former, the frequency facts are computed."""
+    """Even when the status is kept or set to former, the frequency facts are computed; a
+    former or terminated client has no expected next order."""
     decision = decide(facts, DEFAULT, TODAY)
     assert decision.order_count == 3
     assert decision.last_order_date == ago(10)
     assert decision.avg_interval_days == 10.0
-    assert decision.next_order_date == ago(0)
+    former = facts.terminated or facts.current_role == FORMER
+    assert decision.next_order_date == (None if former else ago(0))
+    assert decision.next_order_method == (None if former else "frequency")
 
 
 @pytest.mark.parametrize(
@@ -498,7 +530,7 @@ def test_leap_day_orders_in_decision():
 def test_future_orders_in_decision():
     """An order dated in the future is the last order, stays in the window and feeds the average."""
     settings = LifecycleSettings(
-        frequency_window_days=30, sleeping_days=1, planning_inactive_days=1
+        frequency_window_days=30, sleeping_days=30, planning_inactive_days=1
     )
     decision = decide(client(10, -10), settings, TODAY)
     assert decision.last_order_date == ago(-10)
@@ -674,7 +706,7 @@ def test_usable_range_edges_are_accepted(good):
 def test_next_order_beyond_the_calendar_is_none():
     """Orders thousands of years apart give no expected next order rather than an error."""
     facts = ClientFacts(order_dates=(FIRST_USABLE_DATE, LAST_USABLE_DATE), current_role=WORKING)
-    decision = decide(facts, DEFAULT, TODAY)
+    decision = decide(facts, LifecycleSettings(sleeping_days=0), TODAY)
     assert decision.next_order_date is None
     assert decision.avg_interval_days > 0
 
