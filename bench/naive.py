@@ -36,6 +36,10 @@ def client_facts(partner, role_of):
         held_order_count=partner.lifecycle_hold_order_count if partner.lifecycle_held else None,
         hold_until=partner.lifecycle_hold_until or None,
         pauses=tuple((p.date_from, p.date_to) for p in partner.lifecycle_pause_ids),
+        current_status=status.id or None,
+        status_date=partner.lifecycle_status_date or None,
+        reason_code=partner.lifecycle_reason_code or None,
+        reason_params=partner.lifecycle_reason_params or None,
     )
 
 
@@ -53,11 +57,7 @@ def client_decision(partner, today):
 def decision_values(partner, decision, status_id):
     """The field values of ``decision``, as the recalculation stores them, status included."""
     average = decision.avg_interval_days
-    if status_id:
-        code, params = decision.reason_code, decision.reason_params
-    else:
-        code = partner.lifecycle_reason_code or None
-        params = partner.lifecycle_reason_params if code else None
+    code, params = decision.reason_code, decision.reason_params or None
     values = {
         "lifecycle_order_count": decision.order_count,
         "lifecycle_last_order_date": decision.last_order_date,
@@ -73,7 +73,7 @@ def decision_values(partner, decision, status_id):
         "lifecycle_review_date": decision.review_date,
         "lifecycle_error_order_id": None,
         "lifecycle_error_date": None,
-        "lifecycle_held": partner.lifecycle_held and not decision.hold_ended,
+        "lifecycle_held": decision.held,
     }
     assert set(values) == set(FACT_COLUMNS)
     values["lifecycle_status_id"] = status_id or partner.lifecycle_status_id.id or None
@@ -85,10 +85,9 @@ def recalculate(partners, today):
     for partner in partners:
         decision, status_id = client_decision(partner, today)
         values = decision_values(partner, decision, status_id)
-        status = values.pop("lifecycle_status_id")
         values["lifecycle_error_order_id"] = False
-        partner._lifecycle_write_system(values)
         if status_id:
-            partner.sudo()._lifecycle_set_status(
-                partner.env["partner.lifecycle.status"].browse(status), "automatic"
-            )
+            values["lifecycle_status_date"] = today
+        else:
+            del values["lifecycle_status_id"]
+        partner._lifecycle_write_system(values)

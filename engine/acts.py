@@ -14,7 +14,9 @@ writer applies any decision:
   status (one mapped to a role) holds until the client's next confirmed order,
   or after ``hold_until`` when given; a status of the company's own needs no
   hold (automation never replaces it); a terminated contract is reinstated.
-  Setting the status the client already has changes nothing but the figures.
+  Setting the status the client already has changes nothing but the figures;
+  setting no status at all (an administrator's clean-up) clears the status
+  and any hold: the decision's status is :data:`NO_STATUS`.
 
 The figures (planning flag, expected next order, review date) come from
 :func:`~.rules.decide` on the facts as the act leaves them, so that they agree
@@ -40,6 +42,8 @@ CREATE = "create"
 SET_STATUS = "set_status"
 TERMINATE = "terminate"
 ACTS = (CREATE, SET_STATUS, TERMINATE)
+#: The status of a decision that leaves the client without a status.
+NO_STATUS = "no_status"
 
 
 class InvalidAct(ValueError):
@@ -73,8 +77,6 @@ class Act:
     def __post_init__(self):
         if self.kind not in ACTS:
             raise InvalidAct("kind", f"unknown act {self.kind!r}")
-        if self.kind == SET_STATUS and self.role is None and self.status is None:
-            raise InvalidAct("status", "setting a status needs a status")
 
 
 def decide_act(facts, act, settings, today):
@@ -129,6 +131,8 @@ def _set_status(facts, act, settings, today):
         return decide(facts, settings, today)
     if act.hold_until is not None and act.hold_until < today:
         raise InvalidAct("hold_until", f"a hold cannot end before today ({today.isoformat()})")
+    if act.role is None and act.status is None:
+        return _clear(facts, act, settings, today)
     automatic = act.role is not None
     hold = Hold(len(facts.order_dates), act.hold_until, act.by, act.note) if automatic else None
     after = replace(
@@ -162,4 +166,31 @@ def _set_status(facts, act, settings, today):
     )
 
 
-__all__ = ["ACTS", "CREATE", "SET_STATUS", "TERMINATE", "Act", "InvalidAct", "decide_act"]
+def _clear(facts, act, settings, today):
+    """No status at all: the hold ends, the rules' figures stay (the client has no role)."""
+    after = replace(facts, current_role=None, current_status=None, held_order_count=None)
+    decision = decide(after, settings, today)
+    if facts.current_status is None:
+        return decision
+    return replace(
+        decision,
+        role=None,
+        status=NO_STATUS,
+        reason_code=None,
+        reason_params={},
+        held=False,
+        status_date=today,
+        history=(HistoryEntry(None, "manual_kept", {}, act.origin, act.note, NO_STATUS),),
+    )
+
+
+__all__ = [
+    "ACTS",
+    "CREATE",
+    "NO_STATUS",
+    "SET_STATUS",
+    "TERMINATE",
+    "Act",
+    "InvalidAct",
+    "decide_act",
+]

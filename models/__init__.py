@@ -2,6 +2,7 @@ from . import partner_lifecycle_status
 from . import partner_lifecycle_history
 from . import partner_lifecycle_pause
 from . import partner_lifecycle_queue
+from . import partner_lifecycle_decision
 from . import partner_lifecycle_recalculation
 from . import partner_lifecycle_job
 from . import partner_lifecycle_zone

@@ -1,6 +1,7 @@
 import json
 import logging
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
@@ -33,6 +34,8 @@ REASONS = {
     "sleeping": _lt("No order for %(days)s days (limit %(limit)s)"),
     "at_risk": _lt("No order for %(days)s days, %(ratio)sx the usual interval of %(usual)s days"),
     "permanent": _lt("%(count)s confirmed orders (permanent from %(limit)s)"),
+    "reactivated": _lt("Ordered again after %(days)s days"),
+    "set_by_hand": _lt("Set by hand"),
     "working_delivery": _lt("First delivery on %(date)s"),
     "working_order": _lt("First order on %(date)s"),
     "working_kept": _lt("%(count)s confirmed orders (permanent from %(limit)s)"),
@@ -43,6 +46,21 @@ DATE_PARAMS = frozenset({"date", "until"})
 #: Reconstructed rows are dated at noon of their day (UTC): the same day in every zone
 #: a delivery business works in.
 NOON = time(12, 0)
+
+
+class HistoryRow(NamedTuple):
+    """One history row to write: the client moved from one status to another (the same
+    one when a hold ends), why, by which path, with the person's note; ``day`` dates a
+    row of the past (at noon), None for now."""
+
+    partner_id: int
+    old_status_id: int | None
+    new_status_id: int | None
+    reason_code: str | None
+    reason_params: dict | None
+    origin: str = "automatic"
+    note: str | None = None
+    day: date | None = None
 
 
 class PartnerLifecycleHistory(models.Model):
@@ -106,72 +124,47 @@ class PartnerLifecycleHistory(models.Model):
         return self.env._(REASONS[code]) % values  # pylint: disable=translation-not-lazy
 
     @api.model
-    def _log_changes(self, history, status, origin, note=False, code=None, params=None):
-        """Record changes made one by one (creation, card, wizard, planning, termination).
+    def _log_rows(self, rows, announce=None):
+        """Record history rows (:class:`HistoryRow`) in one INSERT, as the current user.
 
-        ``history`` holds ``(partner, old status)`` pairs; ``origin`` is one of
-        :data:`ORIGINS`, chosen by the calling code.
-        """
-        self.sudo().create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "old_status_id": old.id,
-                    "new_status_id": status.id,
-                    "origin": origin,
-                    "note": note or False,
-                    "reason_code": code,
-                    "reason_params": params,
-                }
-                for partner, old in history
-            ]
-        )
-
-    @api.model
-    def _log_automatic_changes(self, changes, origin="automatic", days=None, announce=None):
-        """Record a batch of automatic changes in one INSERT.
-
-        ``changes`` holds ``(partner_id, old_status_id, new_status_id, code, params)``;
-        ``days`` (one per change) dates reconstructed rows at noon of each day;
-        ``announce`` (``notify`` or ``log``) leaves their chatter lines to
+        ``announce`` (``notify`` or ``log``) leaves the chatter lines of automatic rows to
         :meth:`_cron_announce`, which it triggers.
         """
-        if not changes:
+        if not rows:
             return
-        columns = [list(column) for column in zip(*changes, strict=True)]
-        columns[4] = [json.dumps(params) for params in columns[4]]
         now = fields.Datetime.now()
-        moments = [
-            datetime.combine(day, NOON) if day else now for day in days or [None] * len(changes)
-        ]
         self.env.cr.execute(
             SQL(
                 """INSERT INTO partner_lifecycle_history
                        (partner_id, company_id, salesperson_id, date, old_status_id,
-                        new_status_id, origin, announce, reason_code, reason_params,
+                        new_status_id, origin, announce, reason_code, reason_params, note,
                         user_id, create_uid, create_date, write_uid, write_date)
                    SELECT v.partner_id, p.company_id, p.user_id, v.moment, v.old_id, v.new_id,
-                          %(origin)s, %(announce)s,
-                          v.code, v.params::jsonb, %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                          v.origin, CASE WHEN v.origin = 'automatic' THEN %(announce)s END,
+                          v.code, v.params::jsonb, v.note,
+                          %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                      FROM unnest(%(partners)s::int[], %(olds)s::int[], %(news)s::int[],
-                                 %(codes)s::varchar[], %(params)s::text[], %(moments)s::timestamp[])
-                          WITH ORDINALITY AS v(partner_id, old_id, new_id, code, params, moment, n)
+                                 %(codes)s::varchar[], %(params)s::text[], %(origins)s::varchar[],
+                                 %(notes)s::varchar[], %(moments)s::timestamp[])
+                          WITH ORDINALITY
+                          AS v(partner_id, old_id, new_id, code, params, origin, note, moment, n)
                      JOIN res_partner p ON p.id = v.partner_id
                  ORDER BY v.n""",
                 now=now,
-                origin=origin,
                 announce=announce,
-                moments=moments,
                 uid=self.env.uid,
-                partners=columns[0],
-                olds=columns[1],
-                news=columns[2],
-                codes=columns[3],
-                params=columns[4],
+                partners=[row.partner_id for row in rows],
+                olds=[row.old_status_id for row in rows],
+                news=[row.new_status_id for row in rows],
+                codes=[row.reason_code for row in rows],
+                params=[json.dumps(row.reason_params or {}) for row in rows],
+                origins=[row.origin for row in rows],
+                notes=[row.note or None for row in rows],
+                moments=[datetime.combine(row.day, NOON) if row.day else now for row in rows],
             )
         )
         self.env["res.partner"].invalidate_model(["lifecycle_history_ids"])
-        if announce:
+        if announce and any(row.origin == "automatic" for row in rows):
             self._trigger_announce()
 
     @api.model
@@ -217,18 +210,7 @@ class PartnerLifecycleHistory(models.Model):
 
     def _announce(self):
         """Write these rows' chatter lines on their clients, then clear the mark."""
-        lines = [
-            (
-                row.partner_id,
-                row.old_status_id,
-                row.new_status_id,
-                row.reason_code,
-                row.reason_params,
-                row.announce == "notify",
-            )
-            for row in self
-        ]
-        self.env["res.partner"].sudo()._lifecycle_announce_changes(lines)
+        self.env["res.partner"].sudo()._lifecycle_announce_changes(self)
         self._announced()
 
     def _announced(self):

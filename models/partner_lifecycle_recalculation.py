@@ -18,47 +18,21 @@ them): no run-wide snapshot that could go stale, no deadlock between two
 runs, and an order confirmed during a batch is never lost.
 """
 
-import json
 import logging
 import threading
 from collections import Counter
 from contextlib import contextmanager
-from datetime import date
 
 import psycopg2
 
 from odoo import api, models
 from odoo.tools import SQL, mute_logger, split_every
 
-from ..engine import ClientFacts, UnusableDate, decide, status_since, transitions
+from ..engine import UnusableDate, transitions
+from .partner_lifecycle_decision import FACT_COLUMNS
+from .partner_lifecycle_history import HistoryRow
 
 _logger = logging.getLogger(__name__)
-
-#: Partner columns a recalculation writes besides the status, with their SQL types.
-FACT_COLUMNS = {
-    "lifecycle_order_count": "int",
-    "lifecycle_last_order_date": "date",
-    "lifecycle_avg_interval_days": "numeric",
-    "lifecycle_interval_spread": "numeric",
-    "lifecycle_next_order_date": "date",
-    "lifecycle_next_order_method": "varchar",
-    "lifecycle_plannable": "bool",
-    "lifecycle_reason_code": "varchar",
-    "lifecycle_reason_params": "jsonb",
-    "lifecycle_review_date": "date",
-    "lifecycle_error_order_id": "int",
-    "lifecycle_error_date": "date",
-    "lifecycle_held": "bool",
-}
-#: The ordinal of 1970-01-01: main product quantities arrive as days since then.
-EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-#: The columns of a hold by hand, cleared when the hold ends.
-HOLD_COLUMNS = (
-    "lifecycle_hold_until",
-    "lifecycle_hold_user_id",
-    "lifecycle_hold_note",
-    "lifecycle_hold_order_count",
-)
 
 #: PostgreSQL error codes of a lock that cannot be taken at once: held elsewhere
 #: (lock_not_available), changed since the transaction's snapshot
@@ -106,7 +80,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             except psycopg2.DatabaseError as error:
                 if error.pgcode not in LOCK_ERRORS:
                     raise
-                self.env["res.partner"].invalidate_model(self._written_fields())
+                self.env["res.partner"].invalidate_model(self._decisions()._written_fields())
                 self.env["partner.lifecycle.queue"]._mark(ids)
                 stats["clients"] += len(ids)
                 stats["marked"] += len(ids)
@@ -154,27 +128,35 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         today = today or company._lifecycle_today()
         settings = company.sudo()._lifecycle_settings()
         statuses, role_of = company.sudo()._lifecycle_role_ids()
+        decisions = self._decisions()
         stats = Counter()
         for batch in split_every(self._batch_size, ids, list):
             if commit:
                 self._begin_batch_transaction()
-            changes, days, since = [], [], {}
+            changes, since = [], {}
             for row in self._read_facts(company, batch):
                 if row["status_id"] and row["status_id"] not in role_of:
                     continue  # a status of the company's own, set by hand: its rows stay
-                steps = self._replay(self._facts(row, role_of), settings, today, row)
+                steps = self._replay(decisions._facts(row, role_of), settings, today, row)
                 old = None
                 for step in steps:
                     status_id = statuses.get(step.role)
                     if status_id and status_id != old:
                         changes.append(
-                            (row["id"], old, status_id, step.reason_code, step.reason_params)
+                            HistoryRow(
+                                row["id"],
+                                old,
+                                status_id,
+                                step.reason_code,
+                                step.reason_params,
+                                origin="reconstructed",
+                                day=step.day,
+                            )
                         )
-                        days.append(step.day)
                         old = status_id
                 if old and old == row["status_id"]:
-                    since[row["id"]] = days[-1]
-            replaced = sorted({change[0] for change in changes})
+                    since[row["id"]] = changes[-1].day
+            replaced = sorted({change.partner_id for change in changes})
             self.env.cr.execute(
                 SQL(
                     """DELETE FROM partner_lifecycle_history WHERE partner_id = ANY(%s)
@@ -182,8 +164,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                     replaced,
                 )
             )
-            history = self.env["partner.lifecycle.history"]
-            history._log_automatic_changes(changes, origin="reconstructed", days=days)
+            self.env["partner.lifecycle.history"]._log_rows(changes)
             if since:
                 self.env.cr.execute(
                     SQL(
@@ -194,16 +175,44 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                         list(since.values()),
                     )
                 )
+            added = self._explain_unexplained_statuses(batch)
             self.env["res.partner"].browse(batch).invalidate_recordset(
                 ["lifecycle_status_date", "lifecycle_history_ids"]
             )
-            batch_stats = Counter(clients=len(batch), rows=len(changes))
+            batch_stats = Counter(clients=len(batch), rows=len(changes) + added)
             if on_batch:
                 on_batch(batch, batch_stats)
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             stats.update(batch_stats)
         return stats
+
+    @api.model
+    def _explain_unexplained_statuses(self, ids):
+        """Give a history row to each of these clients whose status no row explains (a
+        status set by hand before the history kept it): "Set by hand", dated on its
+        status date (at noon UTC). Returns the number of rows added."""
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO partner_lifecycle_history
+                       (partner_id, company_id, salesperson_id, date, new_status_id, origin,
+                        reason_code, reason_params, user_id, create_uid, create_date,
+                        write_uid, write_date)
+                   SELECT p.id, p.company_id, p.user_id,
+                          coalesce(p.lifecycle_status_date, p.create_date::date) + time '12:00',
+                          p.lifecycle_status_id, 'manual', 'set_by_hand', '{}'::jsonb,
+                          %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
+                          now() AT TIME ZONE 'UTC'
+                     FROM res_partner p
+                    WHERE p.id = ANY(%(ids)s) AND p.lifecycle_status_id IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM partner_lifecycle_history h
+                                       WHERE h.partner_id = p.id
+                                         AND h.new_status_id = p.lifecycle_status_id)""",
+                uid=self.env.uid,
+                ids=list(ids),
+            )
+        )
+        return self.env.cr.rowcount
 
     def _replay(self, facts, settings, today, row):
         """The engine's transitions of one client; none when a date is unusable."""
@@ -216,27 +225,21 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
     def _preview(self, company, ids, settings, today=None):
         """What a recalculation with ``settings`` would change, writing nothing.
 
-        Returns ``[(partner_id, old_status_id, new_status_id, reason_code, params)]``
-        for the clients whose status would change.
+        Returns a :class:`HistoryRow` for each client whose status would change.
         """
         changes = []
         for batch in split_every(self._batch_size, ids, list):
             rows = self._read_facts(company, batch)
-            for row, outcome in zip(
-                rows, self._decide_rows(company, rows, today, settings), strict=True
-            ):
-                if outcome.new_status_id:
-                    values = outcome.values
-                    changes.append(
-                        (
-                            row["id"],
-                            row["status_id"],
-                            outcome.new_status_id,
-                            values["lifecycle_reason_code"],
-                            values["lifecycle_reason_params"],
-                        )
-                    )
+            for outcome in self._decisions()._decide_rows(company, rows, today, settings):
+                changes += [
+                    row for row in outcome.history if row.new_status_id != row.old_status_id
+                ]
         return changes
+
+    def _decisions(self):
+        """The model that decides and writes (``partner.lifecycle.decision``), in this
+        environment."""
+        return self.env["partner.lifecycle.decision"]
 
     # ------------------------------------------------------------------ runs
     def _can_commit(self):
@@ -301,7 +304,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             candidates = ids
         else:
             rows = self._read_facts(company, ids)
-            outcomes = self._decide_rows(company, rows, today)
+            outcomes = self._decisions()._decide_rows(company, rows, today)
             candidates = [
                 row["id"]
                 for row, outcome in zip(rows, outcomes, strict=True)
@@ -324,9 +327,10 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         # Unmark before reading: a mark committed after this statement stays for the next run.
         self.env["partner.lifecycle.queue"]._unmark(ids)
         rows = self._read_facts(company, ids)
-        outcomes = self._decide_rows(company, rows, today)
+        decisions = self._decisions()
+        outcomes = decisions._decide_rows(company, rows, today)
         changed = [outcome for outcome in outcomes if outcome.writes]
-        self._write(company, changed, today or company._lifecycle_today())
+        decisions._write_outcomes(company, changed, today or company._lifecycle_today())
         stats = Counter(clients=len(ids), written=len(changed))
         for outcome in changed:
             if outcome.new_status_id:
@@ -506,6 +510,21 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         )
 
     @api.model
+    def _order_with_day(self, company, partner_id, day):
+        """The id of a counted order of the client dated ``day`` (None for a delivery date)."""
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT so.id FROM res_partner p, res_partner c, sale_order so
+                    WHERE p.id = %s AND %s AND %s = %s ORDER BY so.id LIMIT 1""",
+                partner_id,
+                self._counted_order_clause(),
+                self._order_day(company),
+                day,
+            )
+        )
+        return rows[0][0] if rows else None
+
+    @api.model
     def _main_product_quantities(self, company):
         """``[[order day, quantity], ...]`` of ``p``'s main product, when the company expects
         next orders by consumption and ``p`` orders one main product (the product of the
@@ -529,303 +548,3 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
             day=self._order_day(company),
             counted=self._counted_order_clause(),
         )
-
-    # ------------------------------------------------------------------ deciding
-    @api.model
-    def _lifecycle_decide(self, facts, settings, today):
-        """The engine's decision for one client; override to add a rule around the engine."""
-        return decide(facts, settings, today)
-
-    @api.model
-    def _decide_rows(self, company, rows, today=None, settings=None):
-        """One :class:`Outcome` per row of :meth:`_read_facts` (``settings``: the company's,
-        or others to preview)."""
-        company = company.sudo()
-        today = today or company._lifecycle_today()
-        settings = settings or company._lifecycle_settings()
-        statuses, role_of = company._lifecycle_role_ids()
-        return [self._decide_row(company, row, settings, statuses, role_of, today) for row in rows]
-
-    def _decide_row(self, company, row, settings, statuses, role_of, today):
-        status_id = row["status_id"]
-        facts = self._facts(row, role_of)
-        stored = self._stored_values(row)
-        try:
-            decision = self._lifecycle_decide(facts, settings, today)
-        except UnusableDate as error:
-            return self._error_outcome(company, row, stored, error.value)
-        new_status_id = statuses.get(decision.role) if decision.role else None
-        if new_status_id == status_id:
-            new_status_id = None
-        changed = bool(new_status_id)
-        values = {
-            "lifecycle_order_count": decision.order_count,
-            "lifecycle_last_order_date": decision.last_order_date,
-            "lifecycle_avg_interval_days": _round(decision.avg_interval_days),
-            "lifecycle_interval_spread": _round(decision.interval_spread),
-            "lifecycle_next_order_date": decision.next_order_date,
-            "lifecycle_next_order_method": decision.next_order_method,
-            "lifecycle_plannable": decision.plannable,
-            "lifecycle_reason_code": decision.reason_code
-            if changed
-            else stored["lifecycle_reason_code"],
-            "lifecycle_reason_params": decision.reason_params
-            if changed
-            else stored["lifecycle_reason_params"],
-            "lifecycle_review_date": decision.review_date,
-            "lifecycle_error_order_id": None,
-            "lifecycle_error_date": None,
-            "lifecycle_held": bool(row["lifecycle_held"]) and not decision.hold_ended,
-        }
-        outcome = Outcome(row["id"], status_id, new_status_id, values, stored)
-        outcome.hold_ended = decision.hold_ended if row["lifecycle_held"] else None
-        outcome.stored_hold_until = row["lifecycle_hold_until"]
-        outcome.facts, outcome.role = facts, decision.role
-        outcome.termination_date = row["termination_date"]
-        outcome.replay_start = self._replay_start(row, facts, today)
-        return outcome
-
-    def _replay_start(self, row, facts, today):
-        """Where the replay of a client's past may resume to date its new status: on the
-        later of the day it entered its stored status and its last order day, in that
-        status; None to replay from the start.
-
-        Only the scheduled run resumes (``lifecycle_time_only``), for clients that no
-        order event marked: nothing changed their past since their stored status was
-        decided, only time passed. An order event (a re-dated or cancelled order) may
-        change the past, and a status held by hand or of the company's own is not the
-        replay's: those replay from the start.
-        """
-        since = row["status_date"]
-        if not self.env.context.get("lifecycle_time_only") or row["marked"]:
-            return None
-        if not facts.current_role or row["lifecycle_held"] or not since or since > today:
-            return None
-        past_orders = [day for day in facts.order_dates if day <= today]
-        return (max([since, *past_orders]), facts.current_role)
-
-    def _facts(self, row, role_of):
-        """The engine facts of a row of :meth:`_read_facts`."""
-        status_id = row["status_id"]
-        quantities = tuple(
-            (date.fromordinal(EPOCH_ORDINAL + int(days)), float(qty))
-            for days, qty in row["quantities"] or ()
-        )
-        return ClientFacts(
-            order_dates=tuple(row["dates"] or ()),
-            first_delivery_date=row["first_delivery_date"],
-            terminated=bool(row["termination_date"]),
-            current_role=role_of.get(status_id),
-            status_is_automatic=not status_id or status_id in role_of,
-            held_order_count=row["lifecycle_hold_order_count"] if row["lifecycle_held"] else None,
-            hold_until=row["lifecycle_hold_until"],
-            pauses=tuple(tuple(pause) for pause in row["pauses"] or ()),
-            order_quantities=quantities,
-        )
-
-    def _error_outcome(self, company, row, stored, bad_date):
-        """Keep the figures, flag the client with the order whose date the rules cannot use."""
-        order_id = self._order_with_day(company, row["id"], bad_date)
-        _logger.warning(
-            "Client lifecycle: client %s cannot be computed: order %s has date %s",
-            row["id"],
-            order_id,
-            bad_date,
-        )
-        values = {
-            **stored,
-            "lifecycle_review_date": None,
-            "lifecycle_error_order_id": order_id,
-            "lifecycle_error_date": bad_date,
-        }
-        return Outcome(row["id"], row["status_id"], None, values, stored, error=True)
-
-    @api.model
-    def _order_with_day(self, company, partner_id, day):
-        """The id of a counted order of the client dated ``day`` (None for a delivery date)."""
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT so.id FROM res_partner p, res_partner c, sale_order so
-                    WHERE p.id = %s AND %s AND %s = %s ORDER BY so.id LIMIT 1""",
-                partner_id,
-                self._counted_order_clause(),
-                self._order_day(company),
-                day,
-            )
-        )
-        return rows[0][0] if rows else None
-
-    def _stored_values(self, row):
-        """The stored values of a facts row, comparable with an outcome's values."""
-        values = {name: row[name] for name in FACT_COLUMNS}
-        for name in ("lifecycle_avg_interval_days", "lifecycle_interval_spread"):
-            if values[name] is not None:
-                values[name] = float(values[name])
-        values["lifecycle_held"] = bool(values["lifecycle_held"])
-        return values
-
-    # ------------------------------------------------------------------ writing
-    @api.model
-    def _written_fields(self):
-        return ["lifecycle_status_id", "lifecycle_status_date", *FACT_COLUMNS, *HOLD_COLUMNS]
-
-    @api.model
-    def _write(self, company, outcomes, today):
-        """One UPDATE for the changed clients, one INSERT for their history, then the cache."""
-        if not outcomes:
-            return
-        quiet = self.env.context.get("lifecycle_quiet")
-        settings = company._lifecycle_settings()
-        columns = {
-            "id": [o.partner_id for o in outcomes],
-            "status_id": [o.new_status_id or o.status_id for o in outcomes],
-            "since": [None if quiet else self._status_since(o, settings, today) for o in outcomes],
-        }
-        for name in FACT_COLUMNS:
-            columns[name] = [o.values[name] for o in outcomes]
-        columns["lifecycle_reason_params"] = [
-            json.dumps(params) if params is not None else None
-            for params in columns["lifecycle_reason_params"]
-        ]
-        types = {"id": "int", "status_id": "int", "since": "date", **FACT_COLUMNS}
-        self.env.cr.execute(self._update_query(columns, types, today))
-        self.env["partner.lifecycle.history"]._log_automatic_changes(
-            self._history_rows(outcomes), announce=self._announce_mode()
-        )
-        partners = self.env["res.partner"].browse(o.partner_id for o in outcomes)
-        names = self._written_fields()
-        partners.invalidate_recordset(names)
-        partners.modified(names)
-
-    def _update_query(self, columns, types, today):
-        """The UPDATE of :meth:`_write`: the columns arrive as arrays (jsonb as text)."""
-        assignments = [
-            SQL(
-                "%s = v.%s%s",
-                SQL.identifier(name),
-                SQL.identifier(name),
-                SQL("::jsonb") if FACT_COLUMNS[name] == "jsonb" else SQL(""),
-            )
-            for name in FACT_COLUMNS
-        ]
-        held = SQL.identifier("lifecycle_held")
-        assignments += [
-            SQL(
-                "%s = CASE WHEN v.%s THEN p.%s END",
-                SQL.identifier(name),
-                held,
-                SQL.identifier(name),
-            )
-            for name in HOLD_COLUMNS
-        ]
-        arrays = SQL(", ").join(
-            SQL("%s::%s[]", values, SQL("text" if types[name] == "jsonb" else types[name]))
-            for name, values in columns.items()
-        )
-        return SQL(
-            """UPDATE res_partner p
-                  SET lifecycle_status_id = v.status_id, %s,
-                      lifecycle_status_date = CASE WHEN p.lifecycle_status_id
-                          IS DISTINCT FROM v.status_id THEN coalesce(v.since, %s)
-                          ELSE p.lifecycle_status_date END,
-                      write_date = now() AT TIME ZONE 'UTC', write_uid = %s
-                 FROM unnest(%s) AS v(%s)
-                WHERE p.id = v.id""",
-            SQL(", ").join(assignments),
-            today,
-            self.env.uid,
-            arrays,
-            SQL(", ").join(SQL.identifier(name) for name in columns),
-        )
-
-    def _status_since(self, outcome, settings, today):
-        """The day a client entered its new status, from its orders (engine.status_since)."""
-        if not outcome.new_status_id or outcome.facts is None:
-            return None
-        return status_since(
-            outcome.facts,
-            settings,
-            today,
-            outcome.role,
-            outcome.termination_date,
-            outcome.replay_start,
-        )
-
-    def _history_rows(self, outcomes):
-        """History rows of a batch: the end of each hold by hand, then each change of status."""
-        rows = []
-        for o in outcomes:
-            if o.hold_ended:
-                until = o.stored_hold_until
-                params = {"until": until.isoformat()} if until else {}
-                rows.append(
-                    (o.partner_id, o.status_id, o.status_id, f"hold_ended_{o.hold_ended}", params)
-                )
-            if o.new_status_id:
-                rows.append(
-                    (
-                        o.partner_id,
-                        o.status_id,
-                        o.new_status_id,
-                        o.values["lifecycle_reason_code"],
-                        o.values["lifecycle_reason_params"],
-                    )
-                )
-        return rows
-
-    def _announce_mode(self):
-        """How the chatter tells of this run's automatic changes (written later, by
-        ``partner.lifecycle.history._cron_announce``): the hooks and the scheduled run
-        notify the salesperson (``notify``); a run a person starts or that covers a whole
-        company (``lifecycle_bulk``: the recalculation wizard, background jobs, full runs)
-        writes plain lines (``log``); the install writes none (``lifecycle_quiet``)."""
-        if self.env.context.get("lifecycle_quiet"):
-            return None
-        return "log" if self.env.context.get("lifecycle_bulk") else "notify"
-
-
-def _round(value):
-    """A figure as stored: one decimal, or None."""
-    return round(value, 1) if value is not None else None
-
-
-class Outcome:
-    """What the recalculation writes for one client, and what is stored now."""
-
-    __slots__ = (
-        "error",
-        "facts",
-        "hold_ended",
-        "new_status_id",
-        "partner_id",
-        "replay_start",
-        "role",
-        "status_id",
-        "stored",
-        "stored_hold_until",
-        "termination_date",
-        "values",
-    )
-
-    def __init__(self, partner_id, status_id, new_status_id, values, stored, error=False):
-        self.partner_id = partner_id
-        self.status_id = status_id
-        #: The status to set, or None when the status stays.
-        self.new_status_id = new_status_id
-        #: The fact columns to write and the stored ones, by name (FACT_COLUMNS).
-        self.values = values
-        self.stored = stored
-        self.error = error
-        #: Why a hold by hand ends now (``order``, ``date``), or None.
-        self.hold_ended = None
-        self.stored_hold_until = None
-        #: The engine facts and role of the decision (for the status date).
-        self.facts = None
-        self.role = None
-        self.replay_start = None
-        self.termination_date = None
-
-    @property
-    def writes(self):
-        """Whether the client's row must be written: a new status or other figures."""
-        return bool(self.new_status_id) or self.values != self.stored

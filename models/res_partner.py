@@ -3,7 +3,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
+from odoo.tools.translate import LazyTranslate
 
+from ..engine import CREATE, SET_STATUS, TERMINATE, Card, explain
 from ..engine.planning import (
     INTERVAL,
     WEEKDAY_NAMES,
@@ -12,6 +14,22 @@ from ..engine.planning import (
     weekdays_from_flags,
 )
 from ..engine.planning import MAX_DAYS as PLANNING_MAX_DAYS
+
+_lt = LazyTranslate(__name__)
+
+#: The parts of the card's rhythm line (engine ``explain``), by code.
+EXPLANATION_LINES = {
+    "no_order_yet": _lt("No confirmed order yet"),
+    "idle": _lt("%(days)s days since the last order"),
+    "idle_paused": _lt("%(days)s days without an order (%(paused)s paused days left out)"),
+    "usual": _lt("usual interval %(days)s days"),
+    "overdue": _lt("%(ratio)sx overdue"),
+    "former": _lt("former client: not planned, no next order expected"),
+    "paused_until": _lt("paused until %(date)s"),
+    "not_planned": _lt("not in delivery planning"),
+    "next_expected": _lt("next expected %(date)s"),
+    "next_expected_consumption": _lt("next expected %(date)s (by consumption)"),
+}
 
 #: Context key that keeps the "at creation" status off new partners (users, companies).
 NO_STATUS_KEY = "lifecycle_no_status"
@@ -243,14 +261,20 @@ class ResPartner(models.Model):
         "counted from it).",
     )
 
-    @api.depends("lifecycle_reason_code", "lifecycle_reason_params")
+    @api.depends(
+        "lifecycle_reason_code",
+        "lifecycle_reason_params",
+        "lifecycle_held",
+        "lifecycle_hold_until",
+        "lifecycle_status_id",
+        "lifecycle_termination_date",
+    )
     @api.depends_context("lang")
     def _compute_lifecycle_reason(self):
         history = self.env["partner.lifecycle.history"]
         for partner in self:
-            text = history._reason_text(
-                partner.lifecycle_reason_code, partner.lifecycle_reason_params
-            )
+            explanation = partner._lifecycle_explanation()
+            text = history._reason_text(explanation.reason_code, explanation.reason_params)
             partner.lifecycle_reason = text or False
 
     @api.depends(
@@ -259,42 +283,52 @@ class ResPartner(models.Model):
         "lifecycle_interval_spread",
         "lifecycle_next_order_date",
         "lifecycle_next_order_method",
+        "lifecycle_plannable",
+        "lifecycle_status_id",
+        "lifecycle_termination_date",
         "lifecycle_pause_ids",
     )
     @api.depends_context("lang")
     def _compute_lifecycle_explanation(self):
         for partner in self:
-            partner.lifecycle_explanation = partner._lifecycle_explain() or False
+            explanation = partner._lifecycle_explanation()
+            parts = [
+                partner._lifecycle_line_text(code, params) for code, params in explanation.lines
+            ]
+            partner.lifecycle_explanation = "; ".join(parts) + "." if parts else False
 
-    def _lifecycle_explain(self):
-        """The client's rhythm in one line, in the reader's language."""
+    def _lifecycle_explanation(self):
+        """What the card says of this client (engine ``explain``), from its stored decision."""
         self.ensure_one()
-        last = self.lifecycle_last_order_date
-        if not last:
-            return self.env._("No confirmed order yet.")
-        today = self._lifecycle_company()._lifecycle_today()
-        idle = (today - last).days
-        parts = [self.env._("%(days)s days since the last order", days=idle)]
-        average = self.lifecycle_avg_interval_days
-        if average:
-            usual = self.env._("usual interval %(days)s days", days=round(average))
-            if self.lifecycle_interval_spread:
-                usual += f" (+/- {round(self.lifecycle_interval_spread)})"
-            parts.append(usual)
-            if idle > average:
-                parts.append(self.env._("%(ratio)sx overdue", ratio=round(idle / average, 1)))
-        pause = self.lifecycle_pause_ids.filtered(lambda p: p.date_from <= today <= p.date_to)[:1]
-        if pause:
-            parts.append(
-                self.env._("paused until %(date)s", date=format_date(self.env, pause.date_to))
-            )
-        if self.lifecycle_next_order_date:
-            day = format_date(self.env, self.lifecycle_next_order_date, date_format="d MMM")
-            if self.lifecycle_next_order_method == "consumption":
-                parts.append(self.env._("next expected %(date)s (by consumption)", date=day))
-            else:
-                parts.append(self.env._("next expected %(date)s", date=day))
-        return "; ".join(parts) + "."
+        company = self._lifecycle_company()
+        _statuses, role_of = company._lifecycle_role_ids()
+        card = Card(
+            role=role_of.get(self.lifecycle_status_id.id),
+            reason_code=self.lifecycle_reason_code or None,
+            reason_params=self.lifecycle_reason_params or None,
+            last_order_date=self.lifecycle_last_order_date or None,
+            avg_interval_days=self.lifecycle_avg_interval_days or None,
+            interval_spread=self.lifecycle_interval_spread or None,
+            next_order_date=self.lifecycle_next_order_date or None,
+            next_order_method=self.lifecycle_next_order_method or None,
+            plannable=self.lifecycle_plannable,
+            held=self.lifecycle_held,
+            hold_until=self.lifecycle_hold_until or None,
+            terminated=bool(self.lifecycle_termination_date),
+            pauses=tuple((p.date_from, p.date_to) for p in self.sudo().lifecycle_pause_ids),
+        )
+        return explain(card, company._lifecycle_today())
+
+    def _lifecycle_line_text(self, code, params):
+        """One part of the card's rhythm line, in the reader's language and date format."""
+        values = dict(params)
+        if "date" in values:
+            pattern = "d MMM y" if values.pop("year") else "d MMM"
+            values["date"] = format_date(self.env, values["date"], date_format=pattern)
+        text = self.env._(EXPLANATION_LINES[code]) % values  # pylint: disable=translation-not-lazy
+        if code == "usual" and values.get("spread"):
+            text += f" (+/- {values['spread']})"
+        return text
 
     @api.depends("lifecycle_error_order_id", "lifecycle_error_date")
     def _compute_lifecycle_error(self):
@@ -396,11 +430,6 @@ class ResPartner(models.Model):
             (moving | self.commercial_partner_id)._lifecycle_refresh()
         return result
 
-    def _lifecycle_write_tracked(self, vals):
-        """Write with this environment's rights and tracking, past the add-on's own guards
-        (the status path of a person's change)."""
-        return super().write(vals)
-
     def _lifecycle_set_first_delivery(self, days):
         """Store the first delivery day of clients (``days``: client -> day) in one UPDATE,
         without the tracking machinery of a write (the hot path of delivery validation)."""
@@ -442,64 +471,16 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ status
     def _lifecycle_set_status(self, status, origin, note=False, hold_until=False):
-        """Give these clients ``status`` by a person's action, recorded in the history.
-
-        ``origin`` names the path (``manual`` for the card and the wizard,
-        ``planning``); the caller has checked the rights. The company's former
-        status is a termination (today, the person's reason). Any other
-        automatic status holds until the client's next confirmed order, or
-        after ``hold_until`` when given; a custom status needs no hold.
-        Moving a terminated client out of former reinstates its contract.
-        """
+        """Give these clients ``status`` by a person's act (engine ``acts``: held until the
+        next order or ``hold_until``, the former status a termination, a terminated client
+        reinstated), recorded in the history. ``origin`` names the path (``manual`` for the
+        card and the wizard, ``planning``); the caller has checked the rights."""
         clients = self.commercial_partner_id
         changed = clients.filtered(lambda partner: partner.lifecycle_status_id != status)
         changed._lifecycle_check_status_company(status)
-        for partner in changed:
-            company = partner._lifecycle_company()
-            today = company._lifecycle_today()
-            if status == company.lifecycle_status_former_id:
-                partner._lifecycle_terminate(today, note)
-                continue
-            old = partner.lifecycle_status_id
-            partner._lifecycle_write_tracked(
-                {"lifecycle_status_id": status.id, "lifecycle_status_date": today}
-            )
-            hold = partner._lifecycle_hold_values(status, company, note, hold_until)
-            partner._lifecycle_write_system(hold)
-            code = (
-                ("held_until" if hold_until else "held_next_order")
-                if hold["lifecycle_held"]
-                else None
-            )
-            params = {"until": fields.Date.to_string(hold_until)} if code == "held_until" else None
-            self.env["partner.lifecycle.history"]._log_changes(
-                [(partner, old)], status, origin, note, code, params
-            )
-            partner._lifecycle_reinstate(status)
-        changed._lifecycle_refresh()
-
-    def _lifecycle_hold_values(self, status, company, note, until):
-        """The hold a person's change puts on the status: on automatic statuses only."""
-        self.ensure_one()
-        held = status in company._lifecycle_role_statuses().values()
-        if not held:
-            return dict.fromkeys(
-                (
-                    "lifecycle_held",
-                    "lifecycle_hold_until",
-                    "lifecycle_hold_user_id",
-                    "lifecycle_hold_note",
-                    "lifecycle_hold_order_count",
-                ),
-                False,
-            )
-        return {
-            "lifecycle_held": True,
-            "lifecycle_hold_until": until or False,
-            "lifecycle_hold_user_id": self.env.user.id,
-            "lifecycle_hold_note": note or False,
-            "lifecycle_hold_order_count": self.lifecycle_order_count,
-        }
+        self.env["partner.lifecycle.decision"]._apply_act(
+            changed, SET_STATUS, status=status, note=note, hold_until=hold_until, origin=origin
+        )
 
     def _lifecycle_check_status_company(self, status):
         """Refuse a status of another company: a client takes a shared status or one of its own."""
@@ -518,50 +499,21 @@ class ResPartner(models.Model):
                 )
 
     def _lifecycle_terminate(self, date, reason=False):
-        """Record the termination of these clients' contracts and make them former.
+        """Terminate these clients' contracts on ``date`` (engine ``acts``): former from today,
+        out of planning. The caller has checked the rights; the chatter author is the user."""
+        self.env["partner.lifecycle.decision"]._apply_act(self, TERMINATE, day=date, note=reason)
 
-        The caller has checked the rights; the chatter author is the user.
-        """
-        for partner in self:
-            company = partner._lifecycle_company()
-            former = company.lifecycle_status_former_id
-            old = partner.lifecycle_status_id
-            values = {
-                "lifecycle_termination_date": date,
-                "lifecycle_termination_reason": reason or False,
-                "lifecycle_plannable": False,
-                "lifecycle_review_date": False,
-                **partner._lifecycle_hold_values(former.browse(), company, False, False),
-            }
-            if former and old != former:
-                values.update(
-                    lifecycle_status_id=former.id,
-                    lifecycle_status_date=company._lifecycle_today(),
-                    lifecycle_reason_code="terminated",
-                    lifecycle_reason_params={},
-                )
-            partner._lifecycle_write_system(values)
-            if "lifecycle_status_id" in values:
-                self.env["partner.lifecycle.history"]._log_changes(
-                    [(partner, old)], former, "termination", reason, "terminated", {}
-                )
-            partner.sudo().message_post(
-                body=self.env._(
-                    "Contract terminated on %(date)s. %(reason)s",
-                    date=fields.Date.to_string(date),
-                    reason=reason or "",
-                ),
-                author_id=self.env.user.partner_id.id,
-            )
-
-    def _lifecycle_reinstate(self, status):
-        """A person moving a terminated client out of "former" reinstates its contract."""
-        for partner in self.filtered("lifecycle_termination_date"):
-            former = partner._lifecycle_company().lifecycle_status_former_id
-            if status != former:
-                partner._lifecycle_write_system(
-                    {"lifecycle_termination_date": False, "lifecycle_termination_reason": False}
-                )
+    def _lifecycle_post_termination(self, date, reason):
+        """The chatter line of a termination, in the reader's date format."""
+        self.ensure_one()
+        self.message_post(
+            body=self.env._(
+                "Contract terminated on %(date)s. %(reason)s",
+                date=format_date(self.env, date),
+                reason=reason or "",
+            ),
+            author_id=self.env.user.partner_id.id,
+        )
 
     def _lifecycle_change_by_person(self, status, reason=False, origin="manual", hold_until=False):
         """A person's change of status (card, wizard, planning, a background job).
@@ -586,12 +538,12 @@ class ResPartner(models.Model):
                 self.env._("Only sales managers can terminate a client's contract.")
             )
 
-    def _lifecycle_announce_changes(self, lines):
+    def _lifecycle_announce_changes(self, rows):
         """Write the chatter lines of automatic changes of status, in each salesperson's
         language (called by the scheduled action, ``partner.lifecycle.history._cron_announce``).
 
-        ``lines`` holds ``(client, old status, new status, reason code, reason parameters,
-        notify)``. With ``notify`` the line is a note under the subtype "Client status
+        ``rows`` are ``partner.lifecycle.history`` records. A row to announce with
+        ``notify`` is a note under the subtype "Client status
         changed" that notifies the client's salesperson (who then follows the client);
         without, a plain line under the same subtype. With the company option, a client
         turning sleeping also gets a to-do for its salesperson.
@@ -599,7 +551,9 @@ class ResPartner(models.Model):
         subtype = self.env.ref("partner_lifecycle.mt_client_status_changed")
         history = self.env["partner.lifecycle.history"]
         logged = {}
-        for client, old_status, new_status, code, params, notify in lines:
+        for row in rows:
+            client, old_status, new_status = row.partner_id, row.old_status_id, row.new_status_id
+            code, params, notify = row.reason_code, row.reason_params, row.announce == "notify"
             company = client._lifecycle_company()
             lang = client.user_id.lang or company.partner_id.lang or self.env.lang
             client = client.with_context(lang=lang)
@@ -636,22 +590,13 @@ class ResPartner(models.Model):
         return self.company_id or self.env["res.company"]._lifecycle_default_company()
 
     def _lifecycle_set_creation_status(self):
-        """Give new commercial entities the "at creation" status of their company."""
-        for partner in self.filtered(
+        """Give new commercial entities the "at creation" status of their company (engine
+        ``acts``: create)."""
+        created = self.filtered(
             lambda p: p.commercial_partner_id == p and not p.lifecycle_status_id
-        ):
-            company = partner._lifecycle_company()
-            status = company.lifecycle_status_on_create_id
-            if status:
-                partner.with_context(tracking_disable=True)._lifecycle_write_system(
-                    {
-                        "lifecycle_status_id": status.id,
-                        "lifecycle_status_date": company._lifecycle_today(),
-                    }
-                )
-                self.env["partner.lifecycle.history"]._log_changes(
-                    [(partner, status.browse())], status, "automatic", code="no_orders_new"
-                )
+        )
+        if created:
+            self.env["partner.lifecycle.decision"].sudo()._apply_act(created, CREATE)
 
     def _lifecycle_refresh(self):
         """Recompute the facts and the status of these partners' clients now (hooks call this)."""

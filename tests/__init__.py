@@ -14,6 +14,7 @@ from . import test_insight
 from . import test_recalculate_wizard
 from . import test_translation
 from . import test_set_based_equivalence
+from . import test_card
 from . import test_engine
 from . import test_tours
 from . import test_planning

@@ -130,8 +130,9 @@ class TestInsight(LifecycleCommon):
         self.assertEqual(family.lifecycle_plannable, True)
         self.assertEqual(family.lifecycle_status_id, self.status_permanent)
         with freeze_time("2026-06-10 12:00:00"):
-            explained = family.with_context(lang="en_US")._lifecycle_explain()
-        self.assertIn("paused until 07/01/2026", explained)
+            family.invalidate_recordset(["lifecycle_explanation"])
+            explained = family.with_context(lang="en_US").lifecycle_explanation
+        self.assertIn("paused until 1 Jul", explained)
 
     def test_pause_dates_are_checked(self):
         """A pause ending before it starts is refused with a clear message."""

@@ -62,7 +62,8 @@ class TestMigration(LifecycleCommon):
         self.assertEqual(english.lifecycle_reason, "No order for 195 days (limit 180)")
         self.assertEqual(russian.lifecycle_reason_params, {"date": "2026-09-28"})
         self.assertEqual(russian.lifecycle_reason, "First delivery on 09/28/2026")
-        self.assertEqual(unknown.lifecycle_reason, False)
+        # a text the migration cannot read gives way to the rules' own reason
+        self.assertEqual(unknown.lifecycle_reason, "New client, no order yet")
         self.assertEqual(automatic.reason_code, "permanent")
         self.assertEqual(automatic.reason, "3 confirmed orders (permanent from 3)")
         self.assertEqual((manual.reason_code, manual.note), (False, "Agreed by phone"))

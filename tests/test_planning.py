@@ -88,19 +88,21 @@ class TestPlanning(PlanningCommon):
 
     def test_former_and_sleeping_left_out(self):
         """Former (terminated) and sleeping clients are not proposed, even when expected."""
+        self.company.lifecycle_planning_overdue_days = 0
         former = self._due_client("Terminated")
         former.action_lifecycle_terminate()
-        sleeping = self._aged_client("Asleep", [400, 200], today=self.today)
+        sleeping = self._aged_client("Asleep", [230, 200], today=self.today)
         self.recalculation._recalculate_partners(sleeping, today=self.today)
         self.assertEqual(sleeping.lifecycle_status_id, self.status_sleeping)
-        self.assertEqual(sleeping.lifecycle_next_order_date, self.today)
+        self.assertEqual(sleeping.lifecycle_next_order_date, self.today - timedelta(days=170))
         self.assertEqual(former.lifecycle_status_id, self.status_former)
         plan = self._filled()
         self.assertEqual(plan.line_ids.partner_id, self.due | self.overdue)
 
     def test_sleeping_planned_when_chosen(self):
         """A plan whose statuses include sleeping proposes a sleeping client that is due."""
-        sleeping = self._aged_client("Asleep", [400, 200], today=self.today)
+        self.company.lifecycle_planning_overdue_days = 0
+        sleeping = self._aged_client("Asleep", [230, 200], today=self.today)
         self.recalculation._recalculate_partners(sleeping, today=self.today)
         plan = self._filled(status_ids=[Command.set(self.status_sleeping.ids)])
         self.assertEqual(plan.line_ids.partner_id, sleeping)

@@ -47,7 +47,7 @@ class TestTermination(LifecycleCommon):
             lambda message: "Moved to another supplier" in (message.body or "")
         )
         self.assertEqual(len(messages), 1)
-        self.assertIn(str(terminated_on), messages.body)
+        self.assertIn(terminated_on.strftime("%m/%d/%Y"), messages.body)  # the reader's format
 
     def test_terminate_contact_person_terminates_company(self):
         """Terminating from a contact person's card terminates its company's contract."""

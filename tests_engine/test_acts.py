@@ -22,7 +22,7 @@ from partner_lifecycle.engine import (
     decide,
     decide_act,
 )
-from partner_lifecycle.engine.acts import InvalidAct
+from partner_lifecycle.engine.acts import NO_STATUS, InvalidAct
 
 TODAY = date(2026, 12, 6)
 DEFAULT = LifecycleSettings()
@@ -170,5 +170,11 @@ def test_an_unknown_act_is_refused():
     """Acts are a closed list."""
     with pytest.raises(InvalidAct):
         Act("merge")
-    with pytest.raises(InvalidAct):
-        Act(SET_STATUS)
+
+
+def test_clearing_the_status_ends_the_hold():
+    """No status at all: status cleared from today, hold gone, one history row."""
+    facts = client(10, held_order_count=1)
+    decision = decide_act(facts, Act(SET_STATUS), DEFAULT, TODAY)
+    assert (decision.status, decision.held, decision.role) == (NO_STATUS, False, None)
+    assert decision.history[0].status == NO_STATUS

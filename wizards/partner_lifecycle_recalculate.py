@@ -178,14 +178,14 @@ class PartnerLifecycleRecalculate(models.TransientModel):
                     0,
                     0,
                     {
-                        "partner_id": partner_id,
-                        "old_status_id": old,
-                        "new_status_id": new,
-                        "reason_code": code,
-                        "reason_params": params,
+                        "partner_id": change.partner_id,
+                        "old_status_id": change.old_status_id,
+                        "new_status_id": change.new_status_id,
+                        "reason_code": change.reason_code,
+                        "reason_params": change.reason_params,
                     },
                 )
-                for partner_id, old, new, code, params in changes
+                for change in changes
             ],
         ]
         self.write(
@@ -201,7 +201,7 @@ class PartnerLifecycleRecalculate(models.TransientModel):
     def _format_moves(self, changes):
         """One line per move "From -> To: count", in the order of the statuses."""
         statuses = self.env["partner.lifecycle.status"].sudo().with_context(active_test=False)
-        moves = Counter((old, new) for _partner, old, new, _code, _params in changes)
+        moves = Counter((change.old_status_id, change.new_status_id) for change in changes)
         if not moves:
             return self.env._("No client would change status.")
 

@@ -1,0 +1,490 @@
+"""Decisions: the engine's verdict on a client's facts, and the one writer that applies it.
+
+Every path that changes a client ends here. The recalculation (hooks, runs,
+jobs) reads a batch of clients (``partner.lifecycle.recalculation._read_facts``)
+and asks :meth:`_decide_rows` for the rules' decisions; a person's act (the
+card, the mass update, delivery planning, a termination, a creation) asks
+:meth:`_apply_act`, which reads the same facts and asks the engine's
+``decide_act``. Both give one :class:`Outcome` per client, built from the
+engine's :class:`~..engine.Decision` by :meth:`_outcome`, and the writer
+stores what changed: the status and its date, the reason, the figures, the
+hold, the termination, and the decision's history rows. Runs write a batch
+in one UPDATE (:meth:`_write_outcomes`); a person's act writes through the
+ORM so that the chatter tracks the status as the person's change
+(:meth:`_write_act_outcomes`).
+"""
+
+import json
+import logging
+from dataclasses import replace
+from datetime import date
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..engine import (
+    CREATE,
+    SET_STATUS,
+    TERMINATE,
+    Act,
+    ClientFacts,
+    UnusableDate,
+    decide,
+    decide_act,
+    status_since,
+)
+from ..engine.acts import NO_STATUS, InvalidAct
+from .partner_lifecycle_history import HistoryRow
+
+_logger = logging.getLogger(__name__)
+
+#: Partner columns a decision writes besides the status, with their SQL types.
+FACT_COLUMNS = {
+    "lifecycle_order_count": "int",
+    "lifecycle_last_order_date": "date",
+    "lifecycle_avg_interval_days": "numeric",
+    "lifecycle_interval_spread": "numeric",
+    "lifecycle_next_order_date": "date",
+    "lifecycle_next_order_method": "varchar",
+    "lifecycle_plannable": "bool",
+    "lifecycle_reason_code": "varchar",
+    "lifecycle_reason_params": "jsonb",
+    "lifecycle_review_date": "date",
+    "lifecycle_error_order_id": "int",
+    "lifecycle_error_date": "date",
+    "lifecycle_held": "bool",
+}
+#: The ordinal of 1970-01-01: main product quantities arrive as days since then.
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+#: The columns of a hold by hand, cleared when the hold ends.
+HOLD_COLUMNS = (
+    "lifecycle_hold_until",
+    "lifecycle_hold_user_id",
+    "lifecycle_hold_note",
+    "lifecycle_hold_order_count",
+)
+#: The columns of a termination.
+TERMINATION_COLUMNS = ("lifecycle_termination_date", "lifecycle_termination_reason")
+
+
+class PartnerLifecycleDecision(models.AbstractModel):
+    """The engine's decisions for clients, and the one writer of any decision."""
+
+    _name = "partner.lifecycle.decision"
+    _description = "Client Lifecycle Decision"
+
+    # ------------------------------------------------------------------ extension points
+    @api.model
+    def _lifecycle_decide(self, facts, settings, today):
+        """The rules' decision for one client; override to add a rule around the engine."""
+        return decide(facts, settings, today)
+
+    @api.model
+    def _lifecycle_decide_act(self, facts, act, settings, today):
+        """The decision of a person's act on one client; override to change what an act does."""
+        return decide_act(facts, act, settings, today)
+
+    # ------------------------------------------------------------------ the rules
+    @api.model
+    def _decide_rows(self, company, rows, today=None, settings=None):
+        """One :class:`Outcome` per row of ``_read_facts`` (``settings``: the company's,
+        or others to preview)."""
+        company = company.sudo()
+        today = today or company._lifecycle_today()
+        settings = settings or company._lifecycle_settings()
+        statuses, role_of = company._lifecycle_role_ids()
+        return [self._decide_row(company, row, settings, statuses, role_of, today) for row in rows]
+
+    def _decide_row(self, company, row, settings, statuses, role_of, today):
+        facts = self._facts(row, role_of)
+        try:
+            decision = self._lifecycle_decide(facts, settings, today)
+        except UnusableDate as error:
+            return self._error_outcome(company, row, error.value)
+        outcome = self._outcome(row, facts, decision, statuses)
+        outcome.replay_start = self._replay_start(row, facts, today)
+        return outcome
+
+    def _replay_start(self, row, facts, today):
+        """Where the replay of a client's past may resume to date its new status: on the
+        later of the day it entered its stored status and its last order day, in that
+        status; None to replay from the start.
+
+        Only the scheduled run resumes (``lifecycle_time_only``), for clients that no
+        order event marked: nothing changed their past since their stored status was
+        decided, only time passed. An order event (a re-dated or cancelled order) may
+        change the past, and a status held by hand or of the company's own is not the
+        replay's: those replay from the start.
+        """
+        since = row["status_date"]
+        if not self.env.context.get("lifecycle_time_only") or row["marked"]:
+            return None
+        if not facts.current_role or row["lifecycle_held"] or not since or since > today:
+            return None
+        past_orders = [day for day in facts.order_dates if day <= today]
+        return (max([since, *past_orders]), facts.current_role)
+
+    @api.model
+    def _facts(self, row, role_of):
+        """The engine facts of a row of ``_read_facts``."""
+        status_id = row["status_id"]
+        quantities = tuple(
+            (date.fromordinal(EPOCH_ORDINAL + int(days)), float(qty))
+            for days, qty in row["quantities"] or ()
+        )
+        return ClientFacts(
+            order_dates=tuple(row["dates"] or ()),
+            first_delivery_date=row["first_delivery_date"],
+            terminated=bool(row["termination_date"]),
+            current_role=role_of.get(status_id),
+            status_is_automatic=not status_id or status_id in role_of,
+            held_order_count=row["lifecycle_hold_order_count"] if row["lifecycle_held"] else None,
+            hold_until=row["lifecycle_hold_until"],
+            pauses=tuple(tuple(pause) for pause in row["pauses"] or ()),
+            order_quantities=quantities,
+            current_status=status_id,
+            status_date=row["status_date"],
+            reason_code=row["lifecycle_reason_code"],
+            reason_params=row["lifecycle_reason_params"],
+        )
+
+    def _outcome(self, row, facts, decision, statuses):
+        """The :class:`Outcome` of ``decision`` for the client of ``row``."""
+        status_id = row["status_id"]
+        new_status_id = decision.status or (statuses.get(decision.role) if decision.role else None)
+        if new_status_id == status_id or (new_status_id == NO_STATUS and not status_id):
+            new_status_id = None
+        values = {
+            "lifecycle_order_count": decision.order_count,
+            "lifecycle_last_order_date": decision.last_order_date,
+            "lifecycle_avg_interval_days": _round(decision.avg_interval_days),
+            "lifecycle_interval_spread": _round(decision.interval_spread),
+            "lifecycle_next_order_date": decision.next_order_date,
+            "lifecycle_next_order_method": decision.next_order_method,
+            "lifecycle_plannable": decision.plannable,
+            "lifecycle_reason_code": decision.reason_code,
+            "lifecycle_reason_params": decision.reason_params or None,
+            "lifecycle_review_date": decision.review_date,
+            "lifecycle_error_order_id": None,
+            "lifecycle_error_date": None,
+            "lifecycle_held": decision.held,
+        }
+        outcome = Outcome(row["id"], status_id, new_status_id, values, self._stored_values(row))
+        outcome.decision, outcome.facts = decision, facts
+        outcome.termination_date = row["termination_date"]
+        outcome.history = self._history_rows(outcome, statuses)
+        return outcome
+
+    def _history_rows(self, outcome, statuses):
+        """The :class:`HistoryRow` of each of the decision's history entries that changes
+        something: a new status, or the end of a hold (the status kept)."""
+        rows = []
+        old = outcome.status_id
+        for entry in outcome.decision.history:
+            if entry.role is None and entry.status is None:
+                new = old
+            else:
+                new = entry.status or statuses.get(entry.role)
+                if not new or new == old:
+                    continue
+                new = None if new == NO_STATUS else new
+            rows.append(
+                HistoryRow(
+                    outcome.partner_id,
+                    old,
+                    new,
+                    entry.reason_code,
+                    entry.reason_params,
+                    entry.origin,
+                    entry.note,
+                )
+            )
+            old = new
+        return rows
+
+    def _error_outcome(self, company, row, bad_date):
+        """Keep the figures, flag the client with the order whose date the rules cannot use."""
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        order_id = recalculation._order_with_day(company, row["id"], bad_date)
+        _logger.warning(
+            "Client lifecycle: client %s cannot be computed: order %s has date %s",
+            row["id"],
+            order_id,
+            bad_date,
+        )
+        stored = self._stored_values(row)
+        values = {
+            **stored,
+            "lifecycle_review_date": None,
+            "lifecycle_error_order_id": order_id,
+            "lifecycle_error_date": bad_date,
+        }
+        return Outcome(row["id"], row["status_id"], None, values, stored, error=True)
+
+    def _stored_values(self, row):
+        """The stored values of a facts row, comparable with an outcome's values."""
+        values = {name: row[name] for name in FACT_COLUMNS}
+        for name in ("lifecycle_avg_interval_days", "lifecycle_interval_spread"):
+            if values[name] is not None:
+                values[name] = float(values[name])
+        values["lifecycle_held"] = bool(values["lifecycle_held"])
+        return values
+
+    # ------------------------------------------------------------------ people's acts
+    @api.model
+    def _apply_act(self, clients, kind, status=None, day=None, note=False, hold_until=False,
+                   origin="manual"):  # fmt: skip
+        """Decide and write a person's act on these clients (the caller checked the rights).
+
+        ``kind`` is ``create``, ``set_status`` (with ``status``, ``hold_until``) or
+        ``terminate`` (with ``day``); ``note`` is the person's reason; ``origin`` names
+        the path for the history (``manual``, ``planning``).
+        """
+        recalculation = self.env["partner.lifecycle.recalculation"].sudo()
+        recalculation._flush_facts()
+        for company, ids in recalculation._ids_by_company(clients.ids).items():
+            company = company.sudo()
+            today = company._lifecycle_today()
+            settings = company._lifecycle_settings()
+            statuses, role_of = company._lifecycle_role_ids()
+            act = Act(
+                kind,
+                role=role_of.get(status.id) if status else None,
+                status=status.id if status else None,
+                day=day or None,
+                hold_until=hold_until or None,
+                note=note or None,
+                by=self.env.uid,
+                origin=origin,
+            )
+            outcomes = []
+            for row in recalculation._read_facts(company, ids):
+                facts = self._facts(row, role_of)
+                decision = self._decide_act_row(facts, act, settings, today)
+                outcomes.append(self._outcome(row, facts, decision, statuses))
+            self._write_act_outcomes(outcomes, today, quiet=kind == CREATE)
+
+    def _decide_act_row(self, facts, act, settings, today):
+        """The act's decision; a client whose order dates the rules cannot use is decided
+        on its other facts (its figures then stay as they are)."""
+        try:
+            try:
+                return self._lifecycle_decide_act(facts, act, settings, today)
+            except UnusableDate:
+                bare = replace(facts, order_dates=(), first_delivery_date=None, order_quantities=())
+                return self._lifecycle_decide_act(bare, act, settings, today)
+        except InvalidAct as error:
+            if error.code == "hold_until":
+                raise UserError(
+                    self.env._("A status cannot be held until a day before today.")
+                ) from None
+            raise UserError(self.env._("This change of client status is not possible.")) from None
+
+    def _write_act_outcomes(self, outcomes, today, quiet=False):
+        """Write people's acts through the ORM (the chatter tracks the status and the
+        termination as the person's change), then their history rows."""
+        partners = self.env["res.partner"].sudo()
+        if quiet:
+            partners = partners.with_context(tracking_disable=True)
+        rows = []
+        for outcome in outcomes:
+            if not outcome.writes:
+                continue
+            partner = partners.browse(outcome.partner_id)
+            partner._lifecycle_write_system(self._act_values(outcome, today))
+            rows += outcome.history
+            termination = outcome.decision.termination if outcome.decision else None
+            if termination:
+                partner._lifecycle_post_termination(termination.day, termination.reason)
+        self.env["partner.lifecycle.history"]._log_rows(rows)
+
+    def _act_values(self, outcome, today):
+        """The field values a person's act writes on its client."""
+        decision = outcome.decision
+        values = dict(outcome.values)
+        values["lifecycle_error_order_id"] = values["lifecycle_error_order_id"] or False
+        if outcome.new_status_id:
+            cleared = outcome.new_status_id == NO_STATUS
+            values["lifecycle_status_id"] = False if cleared else outcome.new_status_id
+            values["lifecycle_status_date"] = False if cleared else decision.status_date or today
+        if decision is None:
+            return values
+        if decision.hold:
+            values.update(
+                lifecycle_hold_until=decision.hold.until or False,
+                lifecycle_hold_user_id=decision.hold.by or False,
+                lifecycle_hold_note=decision.hold.note or False,
+                lifecycle_hold_order_count=decision.hold.order_count,
+            )
+        elif not decision.held:
+            values.update(dict.fromkeys(HOLD_COLUMNS, False))
+        if decision.termination:
+            values.update(
+                lifecycle_termination_date=decision.termination.day,
+                lifecycle_termination_reason=decision.termination.reason or False,
+            )
+        elif decision.reinstated:
+            values.update(dict.fromkeys(TERMINATION_COLUMNS, False))
+        return values
+
+    # ------------------------------------------------------------------ the runs' writer
+    @api.model
+    def _written_fields(self):
+        return [
+            "lifecycle_status_id",
+            "lifecycle_status_date",
+            *FACT_COLUMNS,
+            *HOLD_COLUMNS,
+        ]
+
+    @api.model
+    def _write_outcomes(self, company, outcomes, today):
+        """One UPDATE for the changed clients, one INSERT for their history, then the cache."""
+        if not outcomes:
+            return
+        quiet = self.env.context.get("lifecycle_quiet")
+        settings = company._lifecycle_settings()
+        since = [None if quiet else self._status_since(o, settings, today) for o in outcomes]
+        columns = {
+            "id": [o.partner_id for o in outcomes],
+            "status_id": [o.new_status_id or o.status_id for o in outcomes],
+            "since": since,
+        }
+        for name in FACT_COLUMNS:
+            columns[name] = [o.values[name] for o in outcomes]
+        columns["lifecycle_reason_params"] = [
+            json.dumps(params) if params is not None else None
+            for params in columns["lifecycle_reason_params"]
+        ]
+        types = {"id": "int", "status_id": "int", "since": "date", **FACT_COLUMNS}
+        self.env.cr.execute(self._update_query(columns, types, today))
+        rows = [
+            row._replace(
+                day=day if day and day < today and row.new_status_id != row.old_status_id else None
+            )
+            for outcome, day in zip(outcomes, since, strict=True)
+            for row in outcome.history
+        ]
+        self.env["partner.lifecycle.history"]._log_rows(rows, announce=self._announce_mode())
+        partners = self.env["res.partner"].browse(o.partner_id for o in outcomes)
+        names = self._written_fields()
+        partners.invalidate_recordset(names)
+        partners.modified(names)
+
+    def _update_query(self, columns, types, today):
+        """The UPDATE of :meth:`_write_outcomes`: the columns arrive as arrays (jsonb as text)."""
+        assignments = [
+            SQL(
+                "%s = v.%s%s",
+                SQL.identifier(name),
+                SQL.identifier(name),
+                SQL("::jsonb") if FACT_COLUMNS[name] == "jsonb" else SQL(""),
+            )
+            for name in FACT_COLUMNS
+        ]
+        held = SQL.identifier("lifecycle_held")
+        assignments += [
+            SQL(
+                "%s = CASE WHEN v.%s THEN p.%s END",
+                SQL.identifier(name),
+                held,
+                SQL.identifier(name),
+            )
+            for name in HOLD_COLUMNS
+        ]
+        arrays = SQL(", ").join(
+            SQL("%s::%s[]", values, SQL("text" if types[name] == "jsonb" else types[name]))
+            for name, values in columns.items()
+        )
+        return SQL(
+            """UPDATE res_partner p
+                  SET lifecycle_status_id = v.status_id, %s,
+                      lifecycle_status_date = CASE WHEN p.lifecycle_status_id
+                          IS DISTINCT FROM v.status_id THEN coalesce(v.since, %s)
+                          ELSE p.lifecycle_status_date END,
+                      write_date = now() AT TIME ZONE 'UTC', write_uid = %s
+                 FROM unnest(%s) AS v(%s)
+                WHERE p.id = v.id""",
+            SQL(", ").join(assignments),
+            today,
+            self.env.uid,
+            arrays,
+            SQL(", ").join(SQL.identifier(name) for name in columns),
+        )
+
+    def _status_since(self, outcome, settings, today):
+        """The day a client entered its new status, from its orders (engine.status_since)."""
+        if not outcome.new_status_id or outcome.facts is None:
+            return None
+        return status_since(
+            outcome.facts,
+            settings,
+            today,
+            outcome.decision.role,
+            outcome.termination_date,
+            outcome.replay_start,
+        )
+
+    def _announce_mode(self):
+        """How the chatter tells of this run's automatic changes (written later, by
+        ``partner.lifecycle.history._cron_announce``): the hooks and the scheduled run
+        notify the salesperson (``notify``); a run a person starts or that covers a whole
+        company (``lifecycle_bulk``: the recalculation wizard, background jobs, full runs)
+        writes plain lines (``log``); the install writes none (``lifecycle_quiet``)."""
+        if self.env.context.get("lifecycle_quiet"):
+            return None
+        return "log" if self.env.context.get("lifecycle_bulk") else "notify"
+
+
+def _round(value):
+    """A figure as stored: one decimal, or None."""
+    return round(value, 1) if value is not None else None
+
+
+class Outcome:
+    """What the writer stores for one client, and what is stored now."""
+
+    __slots__ = (
+        "decision",
+        "error",
+        "facts",
+        "history",
+        "new_status_id",
+        "partner_id",
+        "replay_start",
+        "status_id",
+        "stored",
+        "termination_date",
+        "values",
+    )
+
+    def __init__(self, partner_id, status_id, new_status_id, values, stored, error=False):
+        self.partner_id = partner_id
+        self.status_id = status_id
+        #: The status to set, or None when the status stays.
+        self.new_status_id = new_status_id
+        #: The fact columns to write and the stored ones, by name (FACT_COLUMNS).
+        self.values = values
+        self.stored = stored
+        self.error = error
+        #: The engine's decision and facts (None for a client that cannot be computed).
+        self.decision = None
+        self.facts = None
+        #: The history rows to write (:class:`HistoryRow`).
+        self.history = []
+        self.replay_start = None
+        self.termination_date = None
+
+    @property
+    def writes(self):
+        """Whether the client's row must be written: a new status, other figures, a history
+        row, a hold or a termination."""
+        decision = self.decision
+        acted = decision is not None and (
+            decision.hold or decision.termination or decision.reinstated
+        )
+        return bool(self.new_status_id or self.history or acted) or self.values != self.stored
+
+
+__all__ = ["CREATE", "FACT_COLUMNS", "HOLD_COLUMNS", "SET_STATUS", "TERMINATE", "Outcome"]
