@@ -263,7 +263,9 @@ class TestRandomEvents(LifecycleCommon):
     """After any sequence of order events and nightly runs, the stored state is a full run's."""
 
     def test_random_events_and_nightly_runs(self):
-        """Random confirmations, cancellations, moves, re-dates and deliveries over 40 days."""
+        """Random confirmations, cancellations, moves, re-dates, deliveries and people's acts
+        (a status by hand, held or not, a company's own status, a termination, a
+        reinstatement) over 40 days."""
         rng = random.Random(11)
         start = date(2026, 3, 1)
         self.company.write(
@@ -282,7 +284,10 @@ class TestRandomEvents(LifecycleCommon):
         self.assertGreater(nightly["written"], 0, "the nightly runs had work to do")
 
     def _random_event(self, rng, day, clients, orders):
-        event = rng.choice(["confirm", "confirm", "cancel", "move", "redate", "deliver"])
+        event = rng.choice(["confirm", "confirm", "cancel", "move", "redate", "deliver", "act"])
+        if event == "act":
+            self._random_act(rng, day, rng.choice(clients))
+            return
         confirmed = [order for order in orders if order.state == "sale"]
         if event == "confirm" or not confirmed:
             past = day - timedelta(days=rng.choice([0, 1, 3, 30, 55, 150, 170, 175, 200]))
@@ -297,3 +302,33 @@ class TestRandomEvents(LifecycleCommon):
             order.date_order = datetime.combine(day - timedelta(days=rng.randint(0, 250)), time(9))
         elif order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")):
             self._deliver(order)
+
+    def _random_act(self, rng, day, client):
+        """A person's act, checked at once against what the person asked for."""
+        if not hasattr(self, "own_status"):
+            self.own_status = self.env["partner.lifecycle.status"].create({"name": "Key"})
+        statuses = [self.status_working, self.status_permanent, self.status_sleeping]
+        status = rng.choice([*statuses, self.own_status, self.status_former])
+        until = rng.choice([False, day + timedelta(days=rng.randint(0, 20))])
+        before = client.lifecycle_status_id
+        client.with_user(self.sales_manager)._lifecycle_change_by_person(
+            status, "act", hold_until=until
+        )
+        client.invalidate_recordset()
+        self.assertEqual(client.lifecycle_status_id, status)
+        if status == before:
+            return
+        self.assertEqual(client.lifecycle_status_date, day)
+        row = self.env["partner.lifecycle.history"].search(
+            [("partner_id", "=", client.id)], order="id desc", limit=1
+        )
+        self.assertEqual((row.old_status_id, row.new_status_id, row.note), (before, status, "act"))
+        if status == self.status_former:
+            self.assertEqual(client.lifecycle_termination_date, day)
+            self.assertEqual((client.lifecycle_held, client.lifecycle_plannable), (False, False))
+            self.assertEqual(row.origin, "termination")
+        else:
+            self.assertEqual(client.lifecycle_termination_date, False)
+            self.assertEqual(client.lifecycle_held, status != self.own_status)
+            self.assertEqual(client.lifecycle_hold_until, until if client.lifecycle_held else False)
+            self.assertEqual(row.origin, "manual")
