@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark: N generated clients in a fresh database, the recalculation measured (README, "Benchmark").
+# The benchmark: N generated clients in a fresh database, the recalculation measured (docs/benchmark.md).
 #
 #     tools/bench.sh [--clients N] [--today YYYY-MM-DD] [--no-lines] [--keep] [-- BENCHMARK OPTIONS]
 #

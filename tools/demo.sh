@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
 done
 
 if ! pl_find_odoo; then
-    echo "The demo needs Odoo 18 Community: $PL_ODOO_SKIP; see README, \"Where Odoo 18 comes from\"." >&2
+    echo "The demo needs Odoo 18 Community: $PL_ODOO_SKIP; see docs/testing.md, \"Where Odoo 18 comes from\"." >&2
     exit 2
 fi
 
