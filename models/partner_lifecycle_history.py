@@ -251,14 +251,14 @@ class PartnerLifecycleHistory(models.Model):
         companies = self.env["res.company"]
         return SQL(
             """SELECT h.id, h.partner_id, h.date, h.origin, h.old_status_id, h.new_status_id,
-                      (h.date AT TIME ZONE 'UTC' AT TIME ZONE %(zone)s)::date AS day,
+                      %(day)s AS day,
                       ro.role AS old_role, rn.role AS new_role
                  FROM partner_lifecycle_history h
                  JOIN res_partner p ON p.id = h.partner_id
                  JOIN res_company rc ON rc.id = %(company)s
             LEFT JOIN (%(roles)s) ro ON ro.company_id = rc.id AND ro.status_id = h.old_status_id
             LEFT JOIN (%(roles)s) rn ON rn.company_id = rc.id AND rn.status_id = h.new_status_id""",
-            zone=companies._lifecycle_timezone_sql("rc"),
+            day=companies._lifecycle_date_sql(SQL("h.date"), "rc"),
             company=companies._lifecycle_ruling_company_sql("p"),
             roles=companies._lifecycle_roles_query(),
         )

@@ -12,8 +12,6 @@ import logging
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
-import pytz
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -384,12 +382,11 @@ class PartnerLifecyclePlanning(models.Model):
             """((so.date_order >= %(low)s AND so.date_order < %(high)s
                  AND %(order_day)s BETWEEN %(start)s AND %(end)s)
                 OR (so.commitment_date >= %(low)s AND so.commitment_date < %(high)s
-                    AND (so.commitment_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                        BETWEEN %(start)s AND %(end)s))""",
+                    AND %(delivery_day)s BETWEEN %(start)s AND %(end)s))""",
             low=low,
             high=high,
             order_day=order_day,
-            tz=company._lifecycle_timezone(),
+            delivery_day=company._lifecycle_date_sql(SQL("so.commitment_date")),
             start=self.date_from,
             end=self.date_to,
         )
@@ -541,9 +538,7 @@ class PartnerLifecyclePlanning(models.Model):
         """The commitment date (UTC) of a quotation delivered on ``day``: that day at
         ``_lifecycle_delivery_hour`` in the company's time zone."""
         self.ensure_one()
-        zone = pytz.timezone(self.company_id.sudo()._lifecycle_timezone())
-        local = zone.localize(datetime.combine(day, time(self._lifecycle_delivery_hour)))
-        return local.astimezone(pytz.utc).replace(tzinfo=None)
+        return self.company_id.sudo()._lifecycle_moment(day, time(self._lifecycle_delivery_hour))
 
     # ------------------------------------------------------------------ scheduled action
     @api.model

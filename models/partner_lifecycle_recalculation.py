@@ -443,11 +443,11 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         return [row[0] for row in rows]
 
     @api.model
-    def _order_day(self, company, zone=None):
-        """The day of ``so.date_order`` in the company's time zone (the one definition of it);
-        ``zone``, an SQL expression, gives the time zone instead (reports over many companies)."""
-        zone = zone if zone is not None else SQL("%s", company._lifecycle_timezone())
-        return SQL("(so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", zone)
+    def _order_day(self, company, alias=None):
+        """The day of ``so.date_order`` in the company's time zone (the one definition of it,
+        by ``res.company._lifecycle_date_sql``); with ``alias``, in the time zone of the
+        company row ``alias`` (reports over many companies)."""
+        return company._lifecycle_date_sql(SQL("so.date_order"), alias)
 
     @api.model
     def _counted_order_clause(self):

@@ -93,9 +93,7 @@ class PartnerLifecycleReportCohort(models.Model):
          LEFT JOIN spans s ON s.partner_id = m.partner_id AND s.day <= m.month_end
                           AND (s.next_day IS NULL OR s.next_day > m.month_end)""",
             events=self.env["partner.lifecycle.history"]._report_events_query(),
-            order_day=recalculation._order_day(
-                companies, zone=companies._lifecycle_timezone_sql("rc")
-            ),
+            order_day=recalculation._order_day(companies, "rc"),
             company=companies._lifecycle_ruling_company_sql("p"),
             counted=recalculation._counted_order_clause(),
             months=MONTHS,
