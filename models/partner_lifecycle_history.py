@@ -1,6 +1,6 @@
 import json
 import logging
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
@@ -132,7 +132,8 @@ class PartnerLifecycleHistory(models.Model):
         """Record a batch of automatic changes in one INSERT.
 
         ``changes`` holds ``(partner_id, old_status_id, new_status_id, code, params)``;
-        ``days`` (one per change) dates reconstructed rows at noon of each day;
+        ``days`` (one per change) dates reconstructed rows at noon of each day in the time
+        zone of the client's company (``res.company._lifecycle_moment``);
         ``announce`` (``notify`` or ``log``) leaves their chatter lines to
         :meth:`_cron_announce`, which it triggers.
         """
@@ -141,8 +142,10 @@ class PartnerLifecycleHistory(models.Model):
         columns = [list(column) for column in zip(*changes, strict=True)]
         columns[4] = [json.dumps(params) for params in columns[4]]
         now = fields.Datetime.now()
+        partners = self.env["res.partner"].sudo().browse(columns[0])
         moments = [
-            datetime.combine(day, NOON) if day else now for day in days or [None] * len(changes)
+            partner._lifecycle_company()._lifecycle_moment(day, NOON) if day else now
+            for partner, day in zip(partners, days or [None] * len(changes), strict=True)
         ]
         self.env.cr.execute(
             SQL(
