@@ -390,11 +390,9 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
 
     @api.model
     def _company_clause(self, company):
-        """``p`` is ruled by ``company``: its own, or a shared partner of the main company."""
-        default = self.env["res.company"]._lifecycle_default_company()
-        if company == default:
-            return SQL("(p.company_id = %s OR p.company_id IS NULL)", company.id)
-        return SQL("p.company_id = %s", company.id)
+        """``p`` is ruled by ``company`` (``res.company._lifecycle_ruling_company_sql``)."""
+        ruling = self.env["res.company"]._lifecycle_ruling_company_sql("p")
+        return SQL("%s = %s", ruling, company.id)
 
     @api.model
     def _client_clause(self):

@@ -425,14 +425,13 @@ class ResCompany(models.Model):
 
     @api.model
     def _lifecycle_ruling_company_sql(self, alias):
-        """SQL: the id of the company whose settings rule the client row ``alias``
-        (:meth:`res.partner._lifecycle_company`): its own, else the main company."""
+        """SQL: the id of the company whose settings rule the client row ``alias``, the SQL
+        twin of :meth:`res.partner._lifecycle_company`: its own, else
+        :meth:`_lifecycle_default_company`. Override both together."""
         return SQL(
-            """COALESCE(%s.company_id,
-                        (SELECT d.res_id FROM ir_model_data d JOIN res_company m ON m.id = d.res_id
-                          WHERE d.module = 'base' AND d.name = 'main_company'),
-                        (SELECT min(m.id) FROM res_company m))""",
+            "COALESCE(%s.company_id, %s)",
             SQL.identifier(alias),
+            self._lifecycle_default_company().id,
         )
 
     @api.model

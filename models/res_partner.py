@@ -631,7 +631,8 @@ class ResPartner(models.Model):
             messages.subtype_id = subtype  # plain lines, under the status subtype
 
     def _lifecycle_company(self):
-        """The company whose settings rule this client: its own, else the main company."""
+        """The company whose settings rule this client: its own, else the main company
+        (:meth:`res.company._lifecycle_ruling_company_sql` is its SQL twin)."""
         self.ensure_one()
         return self.company_id or self.env["res.company"]._lifecycle_default_company()
 
