@@ -243,9 +243,9 @@ class PartnerLifecyclePlanning(models.Model):
         """Run the block's queries without PostgreSQL's JIT compilation, back to the previous
         setting after it (an error rolls the setting back with the transaction).
 
-        The planner prices the recalculation's client clause far above its real
-        cost (its EXISTS on orders is never reached for clients with a status),
-        and compiling the fill's queries took longer than running them.
+        The planner prices the client clause (``res.partner._lifecycle_client_clause``)
+        far above its real cost (its EXISTS on orders is never reached for clients with
+        a status), and compiling the fill's queries took longer than running them.
         """
         cr = self.env.cr
         cr.execute(SQL("SELECT current_setting('jit'), set_config('jit', 'off', true)"))
@@ -280,10 +280,10 @@ class PartnerLifecyclePlanning(models.Model):
     def _lifecycle_candidates(self, use_schedule):
         """Clients that may be due in the plan, with what the engine needs, in one query.
 
-        A candidate is a client of the plan's company (the recalculation's
-        definitions), in planning, not former nor terminated, not paused on the
-        plan's first day (a declared pause), of one of the
-        plan's statuses and of its zone, not in the plan yet, without a
+        A candidate is a client (``res.partner._lifecycle_client_clause``) ruled by
+        the plan's company (the recalculation's ``_company_clause``), in planning, not
+        former nor terminated, not paused on the plan's first day (a declared pause), of
+        one of the plan's statuses and of its zone, not in the plan yet, without a
         quotation or order of the period; and, unless it has a schedule that
         is used, with an expected order or postponement on or before the
         plan's last day (the engine decides the rest).
@@ -330,7 +330,7 @@ class PartnerLifecyclePlanning(models.Model):
                       AND NOT EXISTS (SELECT 1 FROM partner_lifecycle_planning_line l
                                        WHERE l.planning_id = %(plan)s AND l.partner_id = p.id)
                       AND p.id NOT IN (%(busy)s)""",
-                client=recalculation._client_clause(),
+                client=self.env["res.partner"]._lifecycle_client_clause("p"),
                 company=recalculation._company_clause(company),
                 statuses=self.status_ids.ids,
                 former=company.lifecycle_status_former_id.id or None,

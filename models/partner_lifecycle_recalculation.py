@@ -84,7 +84,9 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
     # ------------------------------------------------------------------ entry points
     @api.model
     def _recalculate_partners(self, partners, today=None):
-        """Recalculate these clients now, in the caller's transaction, without waiting.
+        """Recalculate the clients of these partners (their commercial entities that are
+        clients: ``res.partner._lifecycle_client_clause``) now, in the caller's
+        transaction, without waiting.
 
         Hooks and small selections call this. The clients are locked with
         NOWAIT inside a savepoint; when another transaction holds one of them
@@ -94,7 +96,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         ``status:<id>`` per new status).
         """
         stats = Counter()
-        clients = partners.commercial_partner_id.sudo()
+        clients = partners.commercial_partner_id.sudo()._lifecycle_clients()
         if not clients:
             return stats
         self._flush_facts()
@@ -395,18 +397,6 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         return SQL("%s = %s", ruling, company.id)
 
     @api.model
-    def _client_clause(self):
-        """``p`` is a client: an active commercial entity that is a customer, has a status,
-        or has a confirmed order. Override to widen or narrow who is a client."""
-        return SQL(
-            """p.id = p.commercial_partner_id AND p.active
-               AND (p.customer_rank > 0 OR p.lifecycle_status_id IS NOT NULL
-                    OR EXISTS (SELECT 1 FROM sale_order so
-                                 JOIN res_partner c ON c.id = so.partner_id
-                                WHERE c.commercial_partner_id = p.id AND so.state = 'sale'))"""
-        )
-
-    @api.model
     def _client_ids(self, company, after_id=0):
         """Ids of the clients of ``company`` above ``after_id``, in id order."""
         self.env["res.partner"].flush_model()
@@ -414,7 +404,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         rows = self.env.execute_query(
             SQL(
                 "SELECT p.id FROM res_partner p WHERE %s AND %s AND p.id > %s ORDER BY p.id",
-                self._client_clause(),
+                self.env["res.partner"]._lifecycle_client_clause("p"),
                 self._company_clause(company),
                 after_id,
             )
@@ -428,13 +418,14 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         rows = self.env.execute_query(
             SQL(
                 """SELECT p.id FROM res_partner p
-                    WHERE %(company)s AND p.lifecycle_review_date <= %(today)s
+                    WHERE %(company)s AND p.lifecycle_review_date <= %(today)s AND %(client)s
                     UNION
                    SELECT p.id FROM res_partner p
                      JOIN partner_lifecycle_queue q ON q.partner_id = p.id
-                    WHERE %(company)s
+                    WHERE %(company)s AND %(client)s
                  ORDER BY 1""",
                 company=self._company_clause(company),
+                client=self.env["res.partner"]._lifecycle_client_clause("p"),
                 today=today,
             )
         )

@@ -72,10 +72,8 @@ class PartnerLifecycleRecalculate(models.TransientModel):
         return selected_partners(self.env).commercial_partner_id
 
     def _clients(self):
-        """The selected partners that are clients: customers, or partners with a status."""
-        return self.partner_ids.commercial_partner_id.filtered(
-            lambda partner: partner.customer_rank > 0 or partner.lifecycle_status_id
-        )
+        """The selected partners that are clients (``res.partner._lifecycle_client_clause``)."""
+        return self.partner_ids.commercial_partner_id._lifecycle_clients()
 
     def _check_scope(self):
         """The user's own company, a selection when the scope says so, a sales manager."""
