@@ -748,7 +748,7 @@ class ResPartner(models.Model):
         )
         clients = self.commercial_partner_id
         clients.check_access("read")
-        clients._lifecycle_terminate(date or fields.Date.context_today(self), reason)
+        clients._lifecycle_terminate(date or self.env.company._lifecycle_today(), reason)
         return True
 
     def action_lifecycle_recalculate(self):
