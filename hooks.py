@@ -25,16 +25,14 @@ def _record_first_deliveries(env, company):
     env.cr.execute(
         SQL(
             """UPDATE res_partner p SET lifecycle_first_delivery_date = d.first_date
-                 FROM (SELECT c.commercial_partner_id AS id,
-                              (min(sp.date_done) AT TIME ZONE 'UTC' AT TIME ZONE %s)::date
-                                  AS first_date
+                 FROM (SELECT c.commercial_partner_id AS id, %s AS first_date
                          FROM stock_picking sp
                          JOIN stock_location l ON l.id = sp.location_dest_id
                          JOIN res_partner c ON c.id = sp.partner_id
                         WHERE sp.state = 'done' AND l.usage = 'customer'
                      GROUP BY c.commercial_partner_id) d
                 WHERE p.id = d.id AND %s""",
-            company._lifecycle_timezone(),
+            company._lifecycle_date_sql(SQL("min(sp.date_done)")),
             env["partner.lifecycle.recalculation"]._company_clause(company),
         )
     )

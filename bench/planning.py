@@ -59,7 +59,7 @@ def prepare_zones(env, company, zones=ZONES):
             spread=spread,
             every=SCHEDULED_EVERY,
             weekday=weekday,
-            client=recalculation._client_clause(),
+            client=env["res.partner"]._lifecycle_client_clause("p"),
             company=recalculation._company_clause(company),
         )
     )

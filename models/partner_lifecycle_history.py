@@ -1,6 +1,6 @@
 import json
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import NamedTuple
 
 from odoo import api, fields, models
@@ -43,15 +43,15 @@ REASONS = {
 }
 #: Reason parameters that hold a date (ISO string).
 DATE_PARAMS = frozenset({"date", "until"})
-#: Reconstructed rows are dated at noon of their day (UTC): the same day in every zone
-#: a delivery business works in.
+#: Rows of the past are dated at noon of their day in the time zone of the client's company.
 NOON = time(12, 0)
 
 
 class HistoryRow(NamedTuple):
     """One history row to write: the client moved from one status to another (the same
     one when a hold ends), why, by which path, with the person's note; ``day`` dates a
-    row of the past (at noon), None for now."""
+    row of the past (at noon of that day in the time zone of the client's company), None
+    for now."""
 
     partner_id: int
     old_status_id: int | None
@@ -133,6 +133,11 @@ class PartnerLifecycleHistory(models.Model):
         if not rows:
             return
         now = fields.Datetime.now()
+        partners = self.env["res.partner"].sudo().browse(row.partner_id for row in rows)
+        moments = [
+            partner._lifecycle_company()._lifecycle_moment(row.day, NOON) if row.day else now
+            for partner, row in zip(partners, rows, strict=True)
+        ]
         self.env.cr.execute(
             SQL(
                 """INSERT INTO partner_lifecycle_history
@@ -160,7 +165,7 @@ class PartnerLifecycleHistory(models.Model):
                 params=[json.dumps(row.reason_params or {}) for row in rows],
                 origins=[row.origin for row in rows],
                 notes=[row.note or None for row in rows],
-                moments=[datetime.combine(row.day, NOON) if row.day else now for row in rows],
+                moments=moments,
             )
         )
         self.env["res.partner"].invalidate_model(["lifecycle_history_ids"])
@@ -233,14 +238,14 @@ class PartnerLifecycleHistory(models.Model):
         companies = self.env["res.company"]
         return SQL(
             """SELECT h.id, h.partner_id, h.date, h.origin, h.old_status_id, h.new_status_id,
-                      (h.date AT TIME ZONE 'UTC' AT TIME ZONE %(zone)s)::date AS day,
+                      %(day)s AS day,
                       ro.role AS old_role, rn.role AS new_role
                  FROM partner_lifecycle_history h
                  JOIN res_partner p ON p.id = h.partner_id
                  JOIN res_company rc ON rc.id = %(company)s
             LEFT JOIN (%(roles)s) ro ON ro.company_id = rc.id AND ro.status_id = h.old_status_id
             LEFT JOIN (%(roles)s) rn ON rn.company_id = rc.id AND rn.status_id = h.new_status_id""",
-            zone=companies._lifecycle_timezone_sql("rc"),
+            day=companies._lifecycle_date_sql(SQL("h.date"), "rc"),
             company=companies._lifecycle_ruling_company_sql("p"),
             roles=companies._lifecycle_roles_query(),
         )

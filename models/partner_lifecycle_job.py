@@ -93,7 +93,7 @@ class PartnerLifecycleJob(models.Model):
 
     @api.model
     def _queued_notification(self, job):
-        """The wizard's answer for a queued job: a notification, and the wizard closes."""
+        """The wizard's answer for queued jobs: a notification, and the wizard closes."""
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -103,7 +103,7 @@ class PartnerLifecycleJob(models.Model):
                 "message": self.env._(
                     "%(job)s runs in the background; you will get a message with the result "
                     "when it ends.",
-                    job=job.display_name,
+                    job=", ".join(job.mapped("display_name")),
                 ),
                 "next": {"type": "ir.actions.act_window_close"},
             },

@@ -22,12 +22,16 @@ class PartnerLifecyclePause(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
-        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+        domain="[('lifecycle_is_client', '=', True)]",
     )
     company_id = fields.Many2one(related="partner_id.company_id", store=True, index=True)
     date_from = fields.Date(string="From", required=True)
     date_to = fields.Date(string="To", required=True)
     reason = fields.Char()
+
+    @api.constrains("partner_id")
+    def _check_partner_is_client(self):
+        self.partner_id._lifecycle_check_clients()
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):

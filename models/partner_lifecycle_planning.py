@@ -12,8 +12,6 @@ import logging
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
-import pytz
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -245,9 +243,9 @@ class PartnerLifecyclePlanning(models.Model):
         """Run the block's queries without PostgreSQL's JIT compilation, back to the previous
         setting after it (an error rolls the setting back with the transaction).
 
-        The planner prices the recalculation's client clause far above its real
-        cost (its EXISTS on orders is never reached for clients with a status),
-        and compiling the fill's queries took longer than running them.
+        The planner prices the client clause (``res.partner._lifecycle_client_clause``)
+        far above its real cost (its EXISTS on orders is never reached for clients with
+        a status), and compiling the fill's queries took longer than running them.
         """
         cr = self.env.cr
         cr.execute(SQL("SELECT current_setting('jit'), set_config('jit', 'off', true)"))
@@ -282,10 +280,10 @@ class PartnerLifecyclePlanning(models.Model):
     def _lifecycle_candidates(self, use_schedule):
         """Clients that may be due in the plan, with what the engine needs, in one query.
 
-        A candidate is a client of the plan's company (the recalculation's
-        definitions), in planning, not former nor terminated, not paused on the
-        plan's first day (a declared pause), of one of the
-        plan's statuses and of its zone, not in the plan yet, without a
+        A candidate is a client (``res.partner._lifecycle_client_clause``) ruled by
+        the plan's company (the recalculation's ``_company_clause``), in planning, not
+        former nor terminated, not paused on the plan's first day (a declared pause), of
+        one of the plan's statuses and of its zone, not in the plan yet, without a
         quotation or order of the period; and, unless it has a schedule that
         is used, with an expected order or postponement on or before the
         plan's last day (the engine decides the rest).
@@ -332,7 +330,7 @@ class PartnerLifecyclePlanning(models.Model):
                       AND NOT EXISTS (SELECT 1 FROM partner_lifecycle_planning_line l
                                        WHERE l.planning_id = %(plan)s AND l.partner_id = p.id)
                       AND p.id NOT IN (%(busy)s)""",
-                client=recalculation._client_clause(),
+                client=self.env["res.partner"]._lifecycle_client_clause("p"),
                 company=recalculation._company_clause(company),
                 statuses=self.status_ids.ids,
                 former=company.lifecycle_status_former_id.id or None,
@@ -384,12 +382,11 @@ class PartnerLifecyclePlanning(models.Model):
             """((so.date_order >= %(low)s AND so.date_order < %(high)s
                  AND %(order_day)s BETWEEN %(start)s AND %(end)s)
                 OR (so.commitment_date >= %(low)s AND so.commitment_date < %(high)s
-                    AND (so.commitment_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                        BETWEEN %(start)s AND %(end)s))""",
+                    AND %(delivery_day)s BETWEEN %(start)s AND %(end)s))""",
             low=low,
             high=high,
             order_day=order_day,
-            tz=company._lifecycle_timezone(),
+            delivery_day=company._lifecycle_date_sql(SQL("so.commitment_date")),
             start=self.date_from,
             end=self.date_to,
         )
@@ -541,9 +538,7 @@ class PartnerLifecyclePlanning(models.Model):
         """The commitment date (UTC) of a quotation delivered on ``day``: that day at
         ``_lifecycle_delivery_hour`` in the company's time zone."""
         self.ensure_one()
-        zone = pytz.timezone(self.company_id.sudo()._lifecycle_timezone())
-        local = zone.localize(datetime.combine(day, time(self._lifecycle_delivery_hour)))
-        return local.astimezone(pytz.utc).replace(tzinfo=None)
+        return self.company_id.sudo()._lifecycle_moment(day, time(self._lifecycle_delivery_hour))
 
     # ------------------------------------------------------------------ scheduled action
     @api.model

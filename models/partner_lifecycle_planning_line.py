@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
 from ..engine import planning as engine
@@ -40,7 +39,7 @@ class PartnerLifecyclePlanningLine(models.Model):
         required=True,
         index=True,
         check_company=True,
-        domain="[('parent_id', '=', False)]",
+        domain="[('lifecycle_is_client', '=', True)]",
     )
     expected_date = fields.Date(
         string="Expected Order",
@@ -132,15 +131,7 @@ class PartnerLifecyclePlanningLine(models.Model):
 
     @api.constrains("partner_id")
     def _check_partner_is_client(self):
-        for line in self:
-            if line.partner_id != line.partner_id.commercial_partner_id:
-                raise ValidationError(
-                    self.env._(
-                        "%(contact)s is a contact of %(client)s: plan the client itself.",
-                        contact=line.partner_id.display_name,
-                        client=line.partner_id.commercial_partner_id.display_name,
-                    )
-                )
+        self.partner_id._lifecycle_check_clients()
 
     # ------------------------------------------------------------------ computes
     @api.depends("partner_id.lifecycle_pause_ids", "planning_id.date_from", "planning_id.date_to")

@@ -58,7 +58,9 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
     # ------------------------------------------------------------------ entry points
     @api.model
     def _recalculate_partners(self, partners, today=None):
-        """Recalculate these clients now, in the caller's transaction, without waiting.
+        """Recalculate the clients of these partners (their commercial entities that are
+        clients: ``res.partner._lifecycle_client_clause``) now, in the caller's
+        transaction, without waiting.
 
         Hooks and small selections call this. The clients are locked with
         NOWAIT inside a savepoint; when another transaction holds one of them
@@ -68,7 +70,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         ``status:<id>`` per new status).
         """
         stats = Counter()
-        clients = partners.commercial_partner_id.sudo()
+        clients = partners.commercial_partner_id.sudo()._lifecycle_clients()
         if not clients:
             return stats
         self._flush_facts()
@@ -394,23 +396,9 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
 
     @api.model
     def _company_clause(self, company):
-        """``p`` is ruled by ``company``: its own, or a shared partner of the main company."""
-        default = self.env["res.company"]._lifecycle_default_company()
-        if company == default:
-            return SQL("(p.company_id = %s OR p.company_id IS NULL)", company.id)
-        return SQL("p.company_id = %s", company.id)
-
-    @api.model
-    def _client_clause(self):
-        """``p`` is a client: an active commercial entity that is a customer, has a status,
-        or has a confirmed order. Override to widen or narrow who is a client."""
-        return SQL(
-            """p.id = p.commercial_partner_id AND p.active
-               AND (p.customer_rank > 0 OR p.lifecycle_status_id IS NOT NULL
-                    OR EXISTS (SELECT 1 FROM sale_order so
-                                 JOIN res_partner c ON c.id = so.partner_id
-                                WHERE c.commercial_partner_id = p.id AND so.state = 'sale'))"""
-        )
+        """``p`` is ruled by ``company`` (``res.company._lifecycle_ruling_company_sql``)."""
+        ruling = self.env["res.company"]._lifecycle_ruling_company_sql("p")
+        return SQL("%s = %s", ruling, company.id)
 
     @api.model
     def _client_ids(self, company, after_id=0):
@@ -420,7 +408,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         rows = self.env.execute_query(
             SQL(
                 "SELECT p.id FROM res_partner p WHERE %s AND %s AND p.id > %s ORDER BY p.id",
-                self._client_clause(),
+                self.env["res.partner"]._lifecycle_client_clause("p"),
                 self._company_clause(company),
                 after_id,
             )
@@ -434,24 +422,25 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         rows = self.env.execute_query(
             SQL(
                 """SELECT p.id FROM res_partner p
-                    WHERE %(company)s AND p.lifecycle_review_date <= %(today)s
+                    WHERE %(company)s AND p.lifecycle_review_date <= %(today)s AND %(client)s
                     UNION
                    SELECT p.id FROM res_partner p
                      JOIN partner_lifecycle_queue q ON q.partner_id = p.id
-                    WHERE %(company)s
+                    WHERE %(company)s AND %(client)s
                  ORDER BY 1""",
                 company=self._company_clause(company),
+                client=self.env["res.partner"]._lifecycle_client_clause("p"),
                 today=today,
             )
         )
         return [row[0] for row in rows]
 
     @api.model
-    def _order_day(self, company, zone=None):
-        """The day of ``so.date_order`` in the company's time zone (the one definition of it);
-        ``zone``, an SQL expression, gives the time zone instead (reports over many companies)."""
-        zone = zone if zone is not None else SQL("%s", company._lifecycle_timezone())
-        return SQL("(so.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", zone)
+    def _order_day(self, company, alias=None):
+        """The day of ``so.date_order`` in the company's time zone (the one definition of it,
+        by ``res.company._lifecycle_date_sql``); with ``alias``, in the time zone of the
+        company row ``alias`` (reports over many companies)."""
+        return company._lifecycle_date_sql(SQL("so.date_order"), alias)
 
     @api.model
     def _counted_order_clause(self):

@@ -13,7 +13,8 @@ class PartnerLifecycleReportCohort(models.Model):
     A client is active at the end of a month when its status then (its last
     status change on or before that day) is neither sleeping nor former; a
     client without a status change by then is active (it had ordered). The
-    current month counts with the status of today.
+    current month, the month of today in the time zone of the client's company
+    (``res.company._lifecycle_today_sql``), counts with the status of today.
     """
 
     _name = "partner.lifecycle.report.cohort"
@@ -66,21 +67,22 @@ class PartnerLifecycleReportCohort(models.Model):
                      FROM events),
                cohorts AS (
                    SELECT p.id AS partner_id,
-                          date_trunc('month', min(%(order_day)s))::date AS cohort_month
+                          date_trunc('month', min(%(order_day)s))::date AS cohort_month,
+                          date_trunc('month', %(today)s)::date AS current_month
                      FROM res_partner p
                      JOIN res_company rc ON rc.id = %(company)s
                      JOIN res_partner c ON c.commercial_partner_id = p.id
                      JOIN sale_order so ON so.partner_id = c.id
                     WHERE %(counted)s
-                 GROUP BY p.id),
+                 GROUP BY p.id, rc.id),
                months AS (
                    SELECT co.partner_id, co.cohort_month, k AS month_index,
                           (co.cohort_month + k * interval '1 month')::date AS month,
                           (co.cohort_month + (k + 1) * interval '1 month')::date - 1 AS month_end
                      FROM cohorts co,
-                          generate_series(0, ((extract(year FROM CURRENT_DATE)
+                          generate_series(0, ((extract(year FROM co.current_month)
                                                - extract(year FROM co.cohort_month)) * 12
-                                              + extract(month FROM CURRENT_DATE)
+                                              + extract(month FROM co.current_month)
                                               - extract(month FROM co.cohort_month))::int) AS k)
             SELECT m.partner_id::bigint * %(months)s + m.month_index AS id,
                    m.partner_id, p.company_id, p.user_id, p.lifecycle_zone_id AS zone_id,
@@ -93,9 +95,8 @@ class PartnerLifecycleReportCohort(models.Model):
          LEFT JOIN spans s ON s.partner_id = m.partner_id AND s.day <= m.month_end
                           AND (s.next_day IS NULL OR s.next_day > m.month_end)""",
             events=self.env["partner.lifecycle.history"]._report_events_query(),
-            order_day=recalculation._order_day(
-                companies, zone=companies._lifecycle_timezone_sql("rc")
-            ),
+            order_day=recalculation._order_day(companies, "rc"),
+            today=companies._lifecycle_today_sql("rc"),
             company=companies._lifecycle_ruling_company_sql("p"),
             counted=recalculation._counted_order_clause(),
             months=MONTHS,

@@ -12,11 +12,14 @@ MEDIAN = "median"
 
 
 class PartnerLifecycleReportMixin(models.AbstractModel):
-    """A read-only SQL view of the lifecycle reports, one client's facts per row.
+    """A read-only SQL report of the lifecycle, one client's facts per row.
 
     The client's company, salesperson and zone are the client's current ones;
     archived clients are included (they were clients then). A concrete report
-    sets ``_auto = False`` and returns its SELECT from :meth:`_query`.
+    sets ``_auto = False`` and returns its SELECT from :meth:`_query`, which is
+    built at each read (``_table_query``, as Odoo's ``sale.report``): the
+    company's today and the main company are those of the moment of the read,
+    not of the install.
     """
 
     _name = "partner.lifecycle.report.mixin"
@@ -67,13 +70,14 @@ class PartnerLifecycleReportMixin(models.AbstractModel):
         """The SELECT of the report's rows; override in each report."""
         raise NotImplementedError
 
+    @property
+    def _table_query(self):
+        return self._query()
+
     def init(self):
-        if self._abstract:
-            return
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
-        )
+        """Drop the SQL view an earlier version made of the report (built at each read now)."""
+        if not self._abstract:
+            tools.drop_view_if_exists(self.env.cr, self._table)
 
     @api.model
     def _read_group_select(self, aggregate_spec, query):

@@ -1,3 +1,5 @@
+from datetime import datetime, time
+
 import pytz
 
 from odoo import api, fields, models
@@ -299,13 +301,40 @@ class ResCompany(models.Model):
         return self.lifecycle_tz or self.partner_id.tz or "UTC"
 
     def _lifecycle_today(self):
-        """Today in the company's time zone (the day every rule of this company counts from)."""
+        """Today in the company's time zone (the day every rule of this company counts from);
+        :meth:`_lifecycle_today_sql` is its SQL twin."""
         return self._lifecycle_date(fields.Datetime.now())
 
     def _lifecycle_date(self, moment):
-        """The day of a UTC datetime in the company's time zone."""
+        """The day of a UTC datetime in the company's time zone (the one definition of a
+        day: order, delivery, today); :meth:`_lifecycle_date_sql` is its SQL twin."""
         zone = pytz.timezone(self._lifecycle_timezone())
         return pytz.utc.localize(moment).astimezone(zone).date()
+
+    def _lifecycle_moment(self, day, at=time(12)):
+        """The UTC datetime of ``at`` o'clock on ``day`` in the company's time zone: a moment
+        whose :meth:`_lifecycle_date` is ``day``."""
+        zone = pytz.timezone(self._lifecycle_timezone())
+        local = zone.localize(datetime.combine(day, at))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _lifecycle_date_sql(self, moment, alias=None):
+        """SQL: :meth:`_lifecycle_date` of the UTC timestamp ``moment`` (an SQL expression)
+        in this company's time zone, or, with ``alias``, in that of the company row
+        ``alias`` (a query over many companies)."""
+        if alias is None:
+            zone = SQL("%s", self._lifecycle_timezone())
+        else:
+            zone = self._lifecycle_timezone_sql(alias)
+        return SQL("((%s) AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", moment, zone)
+
+    def _lifecycle_today_sql(self, alias=None):
+        """SQL: :meth:`_lifecycle_today` of this company, or of the company row ``alias``.
+
+        The moment is the server's now taken in Python, as :meth:`_lifecycle_today`
+        takes it, not the transaction's ``now()``: both sides see the same day.
+        """
+        return self._lifecycle_date_sql(SQL("%s::timestamp", fields.Datetime.now()), alias)
 
     def _lifecycle_settings(self):
         """The engine settings of this company; override to add a rule switch."""
@@ -396,14 +425,13 @@ class ResCompany(models.Model):
 
     @api.model
     def _lifecycle_ruling_company_sql(self, alias):
-        """SQL: the id of the company whose settings rule the client row ``alias``
-        (:meth:`res.partner._lifecycle_company`): its own, else the main company."""
+        """SQL: the id of the company whose settings rule the client row ``alias``, the SQL
+        twin of :meth:`res.partner._lifecycle_company`: its own, else
+        :meth:`_lifecycle_default_company`. Override both together."""
         return SQL(
-            """COALESCE(%s.company_id,
-                        (SELECT d.res_id FROM ir_model_data d JOIN res_company m ON m.id = d.res_id
-                          WHERE d.module = 'base' AND d.name = 'main_company'),
-                        (SELECT min(m.id) FROM res_company m))""",
+            "COALESCE(%s.company_id, %s)",
             SQL.identifier(alias),
+            self._lifecycle_default_company().id,
         )
 
     @api.model

@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, Query, format_date
 from odoo.tools.translate import LazyTranslate
 
 from ..engine import CREATE, SET_STATUS, TERMINATE, Card, explain
@@ -259,6 +259,15 @@ class ResPartner(models.Model):
         string="Schedule From",
         help="First day of the schedule (required for an interval schedule: the days are "
         "counted from it).",
+    )
+    lifecycle_is_client = fields.Boolean(
+        string="Is a Client",
+        compute="_compute_lifecycle_is_client",
+        search="_search_lifecycle_is_client",
+        help="A client has a lifecycle status kept up to date: a company or a person without "
+        "a company (not a contact person), not archived, that is a customer, has a status or "
+        "has a confirmed order.",
+        groups="base.group_user",
     )
 
     @api.depends(
@@ -585,9 +594,75 @@ class ResPartner(models.Model):
             messages.subtype_id = subtype  # plain lines, under the status subtype
 
     def _lifecycle_company(self):
-        """The company whose settings rule this client: its own, else the main company."""
+        """The company whose settings rule this client: its own, else the main company
+        (:meth:`res.company._lifecycle_ruling_company_sql` is its SQL twin)."""
         self.ensure_one()
         return self.company_id or self.env["res.company"]._lifecycle_default_company()
+
+    # ------------------------------------------------------------------ who is a client
+    @api.model
+    def _lifecycle_client_clause(self, alias="p"):
+        """SQL: the partner row ``alias`` is a client: an active commercial entity that is a
+        customer, has a status, or has a confirmed order. The one definition of a client
+        (recalculation, planning, wizards, pauses, the client filters): override to widen
+        or narrow it, joining ``SQL(to_flush=field)`` for each field your clause reads."""
+        clause = SQL(
+            """%(p)s.id = %(p)s.commercial_partner_id AND %(p)s.active
+               AND (%(p)s.customer_rank > 0 OR %(p)s.lifecycle_status_id IS NOT NULL
+                    OR EXISTS (SELECT 1 FROM sale_order so
+                                 JOIN res_partner c ON c.id = so.partner_id
+                                WHERE c.commercial_partner_id = %(p)s.id
+                                  AND so.state = 'sale'))""",
+            p=SQL.identifier(alias),
+        )
+        partner, order = self._fields, self.env["sale.order"]._fields
+        read = [
+            *(partner[name] for name in ("commercial_partner_id", "active", "customer_rank")),
+            partner["lifecycle_status_id"],
+            order["partner_id"],
+            order["state"],
+        ]
+        return SQL().join([clause, *(SQL(to_flush=field) for field in read)])
+
+    @api.model
+    def _lifecycle_client_domain(self):
+        """Domain of the clients, derived from :meth:`_lifecycle_client_clause`."""
+        query = Query(self.env, "p", SQL.identifier(self._table))
+        query.add_where(self._lifecycle_client_clause("p"))
+        return [("id", "in", query)]
+
+    def _lifecycle_clients(self):
+        """The clients among these partners (:meth:`_lifecycle_client_domain`)."""
+        partners = self.sudo().with_context(active_test=False)
+        found = set(partners.search([("id", "in", self.ids), *self._lifecycle_client_domain()]).ids)
+        return self.filtered(lambda partner: partner.id in found)
+
+    def _lifecycle_check_clients(self):
+        """Refuse partners that are not clients (what a pause or a plan line is about)."""
+        for partner in self - self._lifecycle_clients():
+            commercial = partner.commercial_partner_id
+            if commercial != partner:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is a contact of %(client)s: choose the client itself.",
+                        contact=partner.display_name,
+                        client=commercial.display_name,
+                    )
+                )
+            raise ValidationError(
+                self.env._("%(partner)s is not a client.", partner=partner.display_name)
+            )
+
+    def _compute_lifecycle_is_client(self):
+        clients = self.filtered("id")._lifecycle_clients()
+        for partner in self:
+            partner.lifecycle_is_client = partner in clients
+
+    def _search_lifecycle_is_client(self, operator, value):
+        if operator not in ("=", "!="):
+            raise ValueError(f"Unsupported search: lifecycle_is_client {operator} {value!r}")
+        domain = self._lifecycle_client_domain()
+        return domain if (operator == "=") == bool(value) else ["!", *domain]
 
     def _lifecycle_set_creation_status(self):
         """Give new commercial entities the "at creation" status of their company (engine
@@ -618,7 +693,7 @@ class ResPartner(models.Model):
         )
         clients = self.commercial_partner_id
         clients.check_access("read")
-        clients._lifecycle_terminate(date or fields.Date.context_today(self), reason)
+        clients._lifecycle_terminate(date or self.env.company._lifecycle_today(), reason)
         return True
 
     def action_lifecycle_recalculate(self):

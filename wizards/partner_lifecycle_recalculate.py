@@ -72,10 +72,17 @@ class PartnerLifecycleRecalculate(models.TransientModel):
         return selected_partners(self.env).commercial_partner_id
 
     def _clients(self):
-        """The selected partners that are clients: customers, or partners with a status."""
-        return self.partner_ids.commercial_partner_id.filtered(
-            lambda partner: partner.customer_rank > 0 or partner.lifecycle_status_id
-        )
+        """The selected partners that are clients (``res.partner._lifecycle_client_clause``)."""
+        return self.partner_ids.commercial_partner_id._lifecycle_clients()
+
+    def _clients_by_company(self, clients):
+        """``(company, clients)`` pairs to run: the wizard's company and None (all its
+        clients) for the company scope; else the selected clients grouped by the company
+        whose settings rule them (``res.partner._lifecycle_company``)."""
+        if self.scope == "company":
+            return [(self.company_id, None)]
+        groups = self.env["partner.lifecycle.recalculation"]._ids_by_company(clients.ids)
+        return [(company, clients.browse(ids)) for company, ids in groups.items()]
 
     def _check_scope(self):
         """The user's own company, a selection when the scope says so, a sales manager."""
@@ -102,17 +109,20 @@ class PartnerLifecycleRecalculate(models.TransientModel):
         if self.preview_only:
             return self._run_preview(clients)
         jobs = self.env["partner.lifecycle.job"]
+        groups = self._clients_by_company(clients)
         if self.scope == "company" or jobs._runs_in_background(clients):
-            partners = clients if self.scope == "selected" else None
-            job = jobs._queue_recalculation(self.company_id, self.env.user, partners)
-            if self.reconstruct:
-                jobs._queue_reconstruction(self.company_id, self.env.user, partners)
-            return jobs._queued_notification(job)
+            queued = jobs.browse()
+            for company, partners in groups:
+                queued |= jobs._queue_recalculation(company, self.env.user, partners)
+                if self.reconstruct:
+                    jobs._queue_reconstruction(company, self.env.user, partners)
+            return jobs._queued_notification(queued)
         # a person's run: its changes are logged in the chatter, nobody is notified of each
         recalculation = self.env["partner.lifecycle.recalculation"].sudo()
         stats = recalculation.with_context(lifecycle_bulk=True)._recalculate_partners(clients)
         if self.reconstruct:
-            recalculation._reconstruct_history(self.company_id, clients.ids)
+            for company, partners in groups:
+                recalculation._reconstruct_history(company, partners.ids)
         self.write(
             {
                 "state": "done",
@@ -134,8 +144,8 @@ class PartnerLifecycleRecalculate(models.TransientModel):
         }
 
     # ------------------------------------------------------------------ preview
-    def _preview_settings(self):
-        """The company's settings with the numbers tried in the wizard, checked."""
+    def _preview_settings(self, company):
+        """``company``'s settings with the numbers tried in the wizard, checked."""
         for name, engine_name in PREVIEW_FIELDS.items():
             low, high = LIMITS[engine_name]
             if not low <= self[name] <= high:
@@ -157,7 +167,7 @@ class PartnerLifecycleRecalculate(models.TransientModel):
                     high=MAX_FACTOR,
                 )
             )
-        company = self.company_id.sudo()
+        company = company.sudo()
         settings = company._lifecycle_settings()
         values = {engine: self[name] for name, engine in PREVIEW_FIELDS.items()}
         if company.lifecycle_status_at_risk_id:
@@ -167,10 +177,12 @@ class PartnerLifecycleRecalculate(models.TransientModel):
     def _run_preview(self, clients):
         """Fill the preview: counts from -> to and the clients that would change."""
         recalculation = self.env["partner.lifecycle.recalculation"].sudo()
-        settings = self._preview_settings()
-        company_wide = self.scope == "company"
-        ids = recalculation._client_ids(self.company_id) if company_wide else clients.ids
-        changes = recalculation._preview(self.company_id, ids, settings)
+        count, changes = 0, []
+        for company, partners in self._clients_by_company(clients):
+            settings = self._preview_settings(company)
+            ids = recalculation._client_ids(company) if partners is None else partners.ids
+            count += len(ids)
+            changes += recalculation._preview(company, ids, settings)
         self.line_ids = [
             (5, 0, 0),
             *[
@@ -191,7 +203,7 @@ class PartnerLifecycleRecalculate(models.TransientModel):
         self.write(
             {
                 "state": "preview",
-                "client_count": len(ids),
+                "client_count": count,
                 "changed_count": len(changes),
                 "result": self._format_moves(changes),
             }

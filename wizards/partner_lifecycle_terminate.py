@@ -15,7 +15,11 @@ class PartnerLifecycleTerminate(models.TransientModel):
         required=True,
         default=lambda self: selected_partners(self.env).commercial_partner_id,
     )
-    date = fields.Date(string="Termination Date", required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        string="Termination Date",
+        required=True,
+        default=lambda self: self.env.company._lifecycle_today(),
+    )
     reason = fields.Text()
 
     def action_terminate(self):
