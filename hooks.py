@@ -17,7 +17,7 @@ def post_init_hook(env):
     recalculation = env["partner.lifecycle.recalculation"].with_context(lifecycle_quiet=True)
     for company in companies:
         recalculation._recalculate_company(company)
-        recalculation._reconstruct_history(company)
+        env["partner.lifecycle.reconstruction"]._reconstruct_history(company)
 
 
 def _record_first_deliveries(env, company):

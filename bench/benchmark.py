@@ -84,7 +84,7 @@ from odoo import Command, api, fields, release, sql_db
 from odoo.sql_db import connection_info_for
 from odoo.tools import SQL, split_every
 
-from ..models.partner_lifecycle_recalculation import FACT_COLUMNS
+from ..models.partner_lifecycle_decision import FACT_COLUMNS
 from ..models.sale_order import SaleOrder
 from ..models.stock_picking import StockPicking
 from . import generate, naive
@@ -215,11 +215,11 @@ STEPS = (
     ("partner.lifecycle.recalculation", "_client_ids", "select clients", "result"),
     ("partner.lifecycle.recalculation", "_due_client_ids", "select due clients", "result"),
     ("partner.lifecycle.recalculation", "_read_facts", "read facts (SQL, fetch)", "result"),
-    ("partner.lifecycle.recalculation", "_decide_rows", "decide (engine)", "result"),
+    ("partner.lifecycle.decision", "_decide_rows", "decide (engine)", "result"),
     ("partner.lifecycle.recalculation", "_lock", "lock rows", "result"),
-    ("partner.lifecycle.recalculation", "_write", "write: UPDATE", 2),
-    ("partner.lifecycle.history", "_log_automatic_changes", "write: history INSERT", 1),
-    ("partner.lifecycle.recalculation", "_replay", "replay (engine)", None),
+    ("partner.lifecycle.decision", "_write_outcomes", "write: UPDATE", 2),
+    ("partner.lifecycle.history", "_log_rows", "write: history INSERT", 1),
+    ("partner.lifecycle.reconstruction", "_replay", "replay (engine)", None),
     ("partner.lifecycle.queue", "_unmark", "queue (unmark, mark)", None),
     ("partner.lifecycle.queue", "_mark", "queue (unmark, mark)", None),
 )
@@ -458,7 +458,7 @@ def reconstruction(env, company, today):
     timer = StepTimer()
     with timer.patched(env):
         started = time.perf_counter()
-        stats = env["partner.lifecycle.recalculation"]._reconstruct_history(
+        stats = env["partner.lifecycle.reconstruction"]._reconstruct_history(
             company, today=today, commit=True
         )
         env.cr.commit()

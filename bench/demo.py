@@ -165,7 +165,10 @@ def main(env, argv):
     summary["recalculation"] = dict(
         recalculation._recalculate_company(company, today=today, commit=True)
     )
-    summary["history"] = dict(recalculation._reconstruct_history(company, today=today, commit=True))
+    reconstruction = env["partner.lifecycle.reconstruction"]
+    summary["history"] = dict(
+        reconstruction._reconstruct_history(company, today=today, commit=True)
+    )
     summary["recalculation_seconds"] = round(time.monotonic() - started, 1)
     group_contacts_by_status(env)
     summary["demo_plan"] = planning.create_demo_plan(env, company).name

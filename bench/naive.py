@@ -7,7 +7,7 @@ the engine's decision to field values on its own.
 """
 
 from ..engine import ClientFacts, decide
-from ..models.partner_lifecycle_recalculation import FACT_COLUMNS
+from ..models.partner_lifecycle_decision import FACT_COLUMNS
 
 
 def company_roles(company):

@@ -101,6 +101,25 @@ def weekdays_from_flags(flags):
     return frozenset(number for number, flag in enumerate(flags) if flag)
 
 
+def schedule_from_columns(values, strict=False):
+    """The :class:`Schedule` of a client's schedule columns (``values`` keyed ``kind``,
+    the :data:`WEEKDAY_NAMES`, ``interval_days``, ``start_date``), or None without one; an
+    invalid schedule is None too, unless ``strict`` (then ValueError)."""
+    if not values["kind"]:
+        return None
+    try:
+        return Schedule(
+            kind=values["kind"],
+            weekdays=weekdays_from_flags(values[name] for name in WEEKDAY_NAMES),
+            interval_days=values["interval_days"] or 0,
+            start=values["start_date"] or None,
+        )
+    except ValueError:
+        if strict:
+            raise
+        return None
+
+
 def _shift(day, days):
     """``day`` moved by ``days`` days, or None when that leaves the calendar."""
     ordinal = day.toordinal() + days
@@ -204,5 +223,6 @@ __all__ = [
     "postpone",
     "schedule_date",
     "schedule_floor",
+    "schedule_from_columns",
     "weekdays_from_flags",
 ]

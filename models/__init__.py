@@ -3,7 +3,9 @@ from . import partner_lifecycle_history
 from . import partner_lifecycle_pause
 from . import partner_lifecycle_queue
 from . import partner_lifecycle_decision
+from . import partner_lifecycle_act
 from . import partner_lifecycle_recalculation
+from . import partner_lifecycle_reconstruction
 from . import partner_lifecycle_job
 from . import partner_lifecycle_zone
 from . import partner_lifecycle_planning

@@ -3,38 +3,26 @@
 Every path that changes a client ends here. The recalculation (hooks, runs,
 jobs) reads a batch of clients (``partner.lifecycle.recalculation._read_facts``)
 and asks :meth:`_decide_rows` for the rules' decisions; a person's act (the
-card, the mass update, delivery planning, a termination, a creation) asks
-:meth:`_apply_act`, which reads the same facts and asks the engine's
-``decide_act``. Both give one :class:`Outcome` per client, built from the
-engine's :class:`~..engine.Decision` by :meth:`_outcome`, and the writer
-stores what changed: the status and its date, the reason, the figures, the
-hold, the termination, and the decision's history rows. Runs write a batch
-in one UPDATE (:meth:`_write_outcomes`); a person's act writes through the
-ORM so that the chatter tracks the status as the person's change
-(:meth:`_write_act_outcomes`).
+card, the mass update, delivery planning, a termination, a creation) goes
+through ``partner.lifecycle.act``, which reads the same facts and asks the
+engine's ``decide_act``. Both give one :class:`Outcome` per client, built
+from the engine's :class:`~..engine.Decision` by :meth:`_outcome`, and one
+set of values: the status and its date, the reason, the figures, the hold,
+the termination, and the decision's history rows. Runs write a batch in one
+UPDATE (:meth:`_write_outcomes`); a person's act writes the same values
+through the ORM so that the chatter tracks the status as the person's change
+(``partner.lifecycle.act._write``).
 """
 
 import json
 import logging
-from dataclasses import replace
 from datetime import date
 
 from odoo import api, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..engine import (
-    CREATE,
-    SET_STATUS,
-    TERMINATE,
-    Act,
-    ClientFacts,
-    UnusableDate,
-    decide,
-    decide_act,
-    status_since,
-)
-from ..engine.acts import NO_STATUS, InvalidAct
+from ..engine import Card, ClientFacts, UnusableDate, decide, decide_act, explain, status_since
+from ..engine.acts import NO_STATUS
 from .partner_lifecycle_history import HistoryRow
 
 _logger = logging.getLogger(__name__)
@@ -231,102 +219,29 @@ class PartnerLifecycleDecision(models.AbstractModel):
         values["lifecycle_held"] = bool(values["lifecycle_held"])
         return values
 
-    # ------------------------------------------------------------------ people's acts
     @api.model
-    def _apply_act(self, clients, kind, status=None, day=None, note=False, hold_until=False,
-                   origin="manual"):  # fmt: skip
-        """Decide and write a person's act on these clients (the caller checked the rights).
-
-        ``kind`` is ``create``, ``set_status`` (with ``status``, ``hold_until``) or
-        ``terminate`` (with ``day``); ``note`` is the person's reason; ``origin`` names
-        the path for the history (``manual``, ``planning``).
-        """
-        recalculation = self.env["partner.lifecycle.recalculation"].sudo()
-        recalculation._flush_facts()
-        for company, ids in recalculation._ids_by_company(clients.ids).items():
-            company = company.sudo()
-            today = company._lifecycle_today()
-            settings = company._lifecycle_settings()
-            statuses, role_of = company._lifecycle_role_ids()
-            act = Act(
-                kind,
-                role=role_of.get(status.id) if status else None,
-                status=status.id if status else None,
-                day=day or None,
-                hold_until=hold_until or None,
-                note=note or None,
-                by=self.env.uid,
-                origin=origin,
-            )
-            outcomes = []
-            for row in recalculation._read_facts(company, ids):
-                facts = self._facts(row, role_of)
-                decision = self._decide_act_row(facts, act, settings, today)
-                outcomes.append(self._outcome(row, facts, decision, statuses))
-            self._write_act_outcomes(outcomes, today, quiet=kind == CREATE)
-
-    def _decide_act_row(self, facts, act, settings, today):
-        """The act's decision; a client whose order dates the rules cannot use is decided
-        on its other facts (its figures then stay as they are)."""
-        try:
-            try:
-                return self._lifecycle_decide_act(facts, act, settings, today)
-            except UnusableDate:
-                bare = replace(facts, order_dates=(), first_delivery_date=None, order_quantities=())
-                return self._lifecycle_decide_act(bare, act, settings, today)
-        except InvalidAct as error:
-            if error.code == "hold_until":
-                raise UserError(
-                    self.env._("A status cannot be held until a day before today.")
-                ) from None
-            raise UserError(self.env._("This change of client status is not possible.")) from None
-
-    def _write_act_outcomes(self, outcomes, today, quiet=False):
-        """Write people's acts through the ORM (the chatter tracks the status and the
-        termination as the person's change), then their history rows."""
-        partners = self.env["res.partner"].sudo()
-        if quiet:
-            partners = partners.with_context(tracking_disable=True)
-        rows = []
-        for outcome in outcomes:
-            if not outcome.writes:
-                continue
-            partner = partners.browse(outcome.partner_id)
-            partner._lifecycle_write_system(self._act_values(outcome, today))
-            rows += outcome.history
-            termination = outcome.decision.termination if outcome.decision else None
-            if termination:
-                partner._lifecycle_post_termination(termination.day, termination.reason)
-        self.env["partner.lifecycle.history"]._log_rows(rows)
-
-    def _act_values(self, outcome, today):
-        """The field values a person's act writes on its client."""
-        decision = outcome.decision
-        values = dict(outcome.values)
-        values["lifecycle_error_order_id"] = values["lifecycle_error_order_id"] or False
-        if outcome.new_status_id:
-            cleared = outcome.new_status_id == NO_STATUS
-            values["lifecycle_status_id"] = False if cleared else outcome.new_status_id
-            values["lifecycle_status_date"] = False if cleared else decision.status_date or today
-        if decision is None:
-            return values
-        if decision.hold:
-            values.update(
-                lifecycle_hold_until=decision.hold.until or False,
-                lifecycle_hold_user_id=decision.hold.by or False,
-                lifecycle_hold_note=decision.hold.note or False,
-                lifecycle_hold_order_count=decision.hold.order_count,
-            )
-        elif not decision.held:
-            values.update(dict.fromkeys(HOLD_COLUMNS, False))
-        if decision.termination:
-            values.update(
-                lifecycle_termination_date=decision.termination.day,
-                lifecycle_termination_reason=decision.termination.reason or False,
-            )
-        elif decision.reinstated:
-            values.update(dict.fromkeys(TERMINATION_COLUMNS, False))
-        return values
+    def _explain(self, partner):
+        """What the card says of ``partner`` (engine ``explain``), from its stored decision
+        alone: the reason, the rhythm line, "x overdue", the expected next order."""
+        partner.ensure_one()
+        company = partner._lifecycle_company()
+        _statuses, role_of = company._lifecycle_role_ids()
+        card = Card(
+            role=role_of.get(partner.lifecycle_status_id.id),
+            reason_code=partner.lifecycle_reason_code or None,
+            reason_params=partner.lifecycle_reason_params or None,
+            last_order_date=partner.lifecycle_last_order_date or None,
+            avg_interval_days=partner.lifecycle_avg_interval_days or None,
+            interval_spread=partner.lifecycle_interval_spread or None,
+            next_order_date=partner.lifecycle_next_order_date or None,
+            next_order_method=partner.lifecycle_next_order_method or None,
+            plannable=partner.lifecycle_plannable,
+            held=partner.lifecycle_held,
+            hold_until=partner.lifecycle_hold_until or None,
+            terminated=bool(partner.lifecycle_termination_date),
+            pauses=tuple((p.date_from, p.date_to) for p in partner.sudo().lifecycle_pause_ids),
+        )
+        return explain(card, company._lifecycle_today())
 
     # ------------------------------------------------------------------ the runs' writer
     @api.model
@@ -487,4 +402,4 @@ class Outcome:
         return bool(self.new_status_id or self.history or acted) or self.values != self.stored
 
 
-__all__ = ["CREATE", "FACT_COLUMNS", "HOLD_COLUMNS", "SET_STATUS", "TERMINATE", "Outcome"]
+__all__ = ["FACT_COLUMNS", "HOLD_COLUMNS", "NO_STATUS", "TERMINATION_COLUMNS", "Outcome"]

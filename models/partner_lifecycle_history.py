@@ -3,6 +3,8 @@ import logging
 from datetime import date, time, timedelta
 from typing import NamedTuple
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 from odoo.tools.translate import LazyTranslate
@@ -40,6 +42,19 @@ REASONS = {
     "working_order": _lt("First order on %(date)s"),
     "working_kept": _lt("%(count)s confirmed orders (permanent from %(limit)s)"),
     "new_waiting": _lt("Ordered, not delivered yet"),
+}
+#: The parts of the card's rhythm line (engine ``explain``), by code.
+EXPLANATION_LINES = {
+    "no_order_yet": _lt("No confirmed order yet"),
+    "idle": _lt("%(days)s days since the last order"),
+    "idle_paused": _lt("%(days)s days without an order (%(paused)s paused days left out)"),
+    "usual": _lt("usual interval %(days)s days"),
+    "overdue": _lt("%(ratio)sx overdue"),
+    "former": _lt("former client: not planned, no next order expected"),
+    "paused_until": _lt("paused until %(date)s"),
+    "not_planned": _lt("not in delivery planning"),
+    "next_expected": _lt("next expected %(date)s"),
+    "next_expected_consumption": _lt("next expected %(date)s (by consumption)"),
 }
 #: Reason parameters that hold a date (ISO string).
 DATE_PARAMS = frozenset({"date", "until"})
@@ -122,6 +137,19 @@ class PartnerLifecycleHistory(models.Model):
         for key in DATE_PARAMS & set(values):
             values[key] = format_date(self.env, values[key]) if values[key] else ""
         return self.env._(REASONS[code]) % values  # pylint: disable=translation-not-lazy
+
+    @api.model
+    def _line_text(self, code, params):
+        """One part of the card's rhythm line (engine ``explain``), in the reader's language
+        and date format."""
+        values = dict(params)
+        if "date" in values:
+            pattern = "d MMM y" if values.pop("year") else "d MMM"
+            values["date"] = format_date(self.env, values["date"], date_format=pattern)
+        text = self.env._(EXPLANATION_LINES[code]) % values  # pylint: disable=translation-not-lazy
+        if code == "usual" and values.get("spread"):
+            text += f" (+/- {values['spread']})"
+        return text
 
     @api.model
     def _log_rows(self, rows, announce=None):
@@ -214,8 +242,50 @@ class PartnerLifecycleHistory(models.Model):
         return self.sudo().browse(row[0] for row in self.env.cr.fetchall())
 
     def _announce(self):
-        """Write these rows' chatter lines on their clients, then clear the mark."""
-        self.env["res.partner"].sudo()._lifecycle_announce_changes(self)
+        """Write the chatter lines of automatic changes of status, in each salesperson's
+        language (called by the scheduled action, ``partner.lifecycle.history._cron_announce``).
+
+        A row to announce with ``notify`` is a note under the subtype "Client status
+        changed" that notifies the client's salesperson (who then follows the client);
+        without, a plain line under the same subtype. With the company option, a client
+        turning sleeping also gets a to-do for its salesperson.
+        """
+        subtype = self.env.ref("partner_lifecycle.mt_client_status_changed")
+        history = self.env["partner.lifecycle.history"]
+        partners = self.env["res.partner"].sudo()
+        logged = {}
+        for row in self:
+            client, old_status, new_status = row.partner_id, row.old_status_id, row.new_status_id
+            code, params, notify = row.reason_code, row.reason_params, row.announce == "notify"
+            company = client._lifecycle_company()
+            lang = client.user_id.lang or company.partner_id.lang or self.env.lang
+            client = client.with_context(lang=lang)
+            reason = history.with_context(lang=lang)._reason_text(code, params)
+            body = Markup("%s → <b>%s</b>: %s") % (
+                old_status.with_context(lang=lang).name or "",
+                new_status.with_context(lang=lang).name or "",
+                reason,
+            )
+            if notify:
+                if client.user_id:
+                    client.message_subscribe(partner_ids=client.user_id.partner_id.ids)
+                client.message_post(body=body, subtype_id=subtype.id, message_type="notification")
+            else:
+                logged.setdefault(client.id, []).append(body)
+            sleeping = new_status == company.lifecycle_status_sleeping_id
+            if notify and sleeping and company.lifecycle_sleeping_activity and client.user_id:
+                client.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=client.user_id.id,
+                    summary=client.env._("Client turned sleeping: call them"),
+                    note=reason,
+                )
+        if logged:
+            bodies = {client_id: Markup("<br/>").join(parts) for client_id, parts in logged.items()}
+            messages = partners.browse(list(bodies))._message_log_batch(
+                bodies, message_type="notification"
+            )
+            messages.subtype_id = subtype  # plain lines, under the status subtype
         self._announced()
 
     def _announced(self):

@@ -188,8 +188,8 @@ class PartnerLifecycleJob(models.Model):
         return self._queue_on("reconstruct", company, user, partners)
 
     def _run_reconstruct(self, ids, commit):
-        recalculation = self.env["partner.lifecycle.recalculation"]
-        recalculation._reconstruct_history(
+        reconstruction = self.env["partner.lifecycle.reconstruction"]
+        reconstruction._reconstruct_history(
             self.company_id, ids, commit=commit, on_batch=self._progress
         )
 

@@ -10,7 +10,7 @@ does the same for tomorrow's plan of each company that asks for it.
 
 import logging
 from contextlib import contextmanager
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -36,7 +36,6 @@ class PartnerLifecyclePlanning(models.Model):
     #: Roles whose statuses a new plan leaves out (the other automatic ones are planned).
     _lifecycle_unplanned_roles = (SLEEPING, FORMER)
     #: How many of a client's last confirmed orders give its usual product and quantity.
-    _lifecycle_recent_orders = 10
     #: Call results that "Create Quotations" leaves out when no line is marked ordered.
     _lifecycle_skipped_results = ("refused",)
     #: Hour (company time zone) of the commitment date of quotations made from a plan.
@@ -291,7 +290,7 @@ class PartnerLifecyclePlanning(models.Model):
         self.ensure_one()
         company = self.company_id.sudo()
         recalculation = self.env["partner.lifecycle.recalculation"]
-        self._lifecycle_flush_orders()
+        self.env["sale.order"]._lifecycle_flush_orders()
         self.env["partner.lifecycle.zone"].flush_model()
         self.env["partner.lifecycle.pause"].flush_model()
         self.env["partner.lifecycle.planning.line"].flush_model()
@@ -348,47 +347,15 @@ class PartnerLifecyclePlanning(models.Model):
         period: one pass over the orders of the period (found by their date and commitment
         date indexes), not a search per client."""
         self.ensure_one()
+        orders = self.env["sale.order"]
         return SQL(
             """SELECT p.id FROM sale_order so, res_partner c, res_partner p
                 WHERE (%(counted)s OR %(quotation)s) AND %(in_period)s""",
             counted=self.env["partner.lifecycle.recalculation"]._counted_order_clause(),
-            quotation=self._lifecycle_quotation_clause(),
-            in_period=self._lifecycle_in_period_clause(),
-        )
-
-    @api.model
-    def _lifecycle_quotation_clause(self):
-        """``so`` is an open quotation of the client ``p``: the link of the recalculation's
-        counted orders (``_counted_order_clause``), in the draft or sent state."""
-        return SQL(
-            """so.partner_id = c.id AND c.commercial_partner_id = p.id
-               AND so.state IN ('draft', 'sent')
-               AND (p.company_id IS NULL OR so.company_id = p.company_id)"""
-        )
-
-    def _lifecycle_in_period_clause(self):
-        """``so`` is dated in the plan's period: its order day or its delivery (commitment)
-        day, both in the company's time zone, falls between the plan's first and last day.
-
-        Each day test comes with a range of UTC moments a day wider on each side (any
-        time zone fits in it), which the indexes of the two dates can serve.
-        """
-        self.ensure_one()
-        company = self.company_id.sudo()
-        order_day = self.env["partner.lifecycle.recalculation"]._order_day(company)
-        low = datetime.combine(self.date_from - timedelta(days=1), time.min)
-        high = datetime.combine(self.date_to + timedelta(days=2), time.min)
-        return SQL(
-            """((so.date_order >= %(low)s AND so.date_order < %(high)s
-                 AND %(order_day)s BETWEEN %(start)s AND %(end)s)
-                OR (so.commitment_date >= %(low)s AND so.commitment_date < %(high)s
-                    AND %(delivery_day)s BETWEEN %(start)s AND %(end)s))""",
-            low=low,
-            high=high,
-            order_day=order_day,
-            delivery_day=company._lifecycle_date_sql(SQL("so.commitment_date")),
-            start=self.date_from,
-            end=self.date_to,
+            quotation=orders._lifecycle_quotation_clause(),
+            in_period=orders._lifecycle_in_period_clause(
+                self.company_id.sudo(), self.date_from, self.date_to
+            ),
         )
 
     def _lifecycle_insert_lines(self, entries):
@@ -430,93 +397,13 @@ class PartnerLifecyclePlanning(models.Model):
                 dates=[found.expected_date for _row, found in entries],
                 postponed=[found.postponed for _row, found in entries],
                 sequences=list(range(start + 1, start + 1 + len(entries))),
-                usual=self._lifecycle_usual_order_query(),
+                usual=self.env["sale.order"]._lifecycle_usual_order_query(),
             )
         )
         self.invalidate_recordset(["line_ids"])
         self.env["partner.lifecycle.planning.line"].invalidate_model()
 
     @api.model
-    def _lifecycle_usual_order_query(self):
-        """For the client ``p``, from its last ``_lifecycle_recent_orders`` confirmed orders:
-
-        - ``product_id``: its usual product, the one in most of these orders (the most
-          recently ordered on a tie; active products for sale only);
-        - ``quantity``: its usual quantity, the median of that product's quantity in these
-          orders, the lower of the two middle values for an even count (a quantity the
-          client really ordered);
-        - ``address_id``: the delivery address of its last order.
-        """
-        return SQL(
-            """WITH recent AS (
-                   SELECT so.id, so.date_order, so.partner_shipping_id
-                     FROM res_partner c, sale_order so
-                    WHERE %(counted)s
-                 ORDER BY so.date_order DESC, so.id DESC
-                    LIMIT %(recent)s)
-               SELECT (SELECT r.partner_shipping_id FROM recent r
-                        ORDER BY r.date_order DESC, r.id DESC LIMIT 1) AS address_id,
-                      usual.product_id, usual.quantity
-                 FROM (SELECT 1) AS one
-            LEFT JOIN LATERAL (
-                   SELECT ol.product_id,
-                          percentile_disc(0.5) WITHIN GROUP (ORDER BY ol.quantity) AS quantity
-                     FROM recent r
-                     JOIN LATERAL (SELECT l.product_id, sum(l.product_uom_qty) AS quantity
-                                     FROM sale_order_line l
-                                    WHERE l.order_id = r.id AND l.product_id IS NOT NULL
-                                      AND l.display_type IS NULL
-                                      AND l.is_downpayment IS NOT TRUE
-                                 GROUP BY l.product_id) ol ON TRUE
-                     JOIN product_product pp ON pp.id = ol.product_id AND pp.active
-                     JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                                             AND pt.active AND pt.sale_ok
-                 GROUP BY ol.product_id
-                 ORDER BY count(*) DESC, max(r.date_order) DESC, ol.product_id
-                    LIMIT 1) usual ON TRUE""",
-            counted=self.env["partner.lifecycle.recalculation"]._counted_order_clause(),
-            recent=self._lifecycle_recent_orders,
-        )
-
-    @api.model
-    def _lifecycle_flush_orders(self):
-        """Flush what the planning queries read of clients, orders and products."""
-        self.env["res.partner"].flush_model()
-        self.env["sale.order"].flush_model(
-            [
-                "partner_id",
-                "state",
-                "company_id",
-                "date_order",
-                "commitment_date",
-                "partner_shipping_id",
-            ]
-        )
-        self.env["sale.order.line"].flush_model(
-            ["order_id", "product_id", "product_uom_qty", "display_type", "is_downpayment"]
-        )
-        self.env["product.product"].flush_model(["active", "product_tmpl_id"])
-        self.env["product.template"].flush_model(["active", "sale_ok"])
-
-    @api.model
-    def _lifecycle_usual_orders(self, partner_ids):
-        """``{client id: {"product_id", "quantity", "address_id"}}`` for lines added by hand,
-        by the same query as the fill."""
-        if not partner_ids:
-            return {}
-        self._lifecycle_flush_orders()
-        rows = self.env.execute_query_dict(
-            SQL(
-                """SELECT p.id, u.product_id, u.quantity, COALESCE(u.address_id, p.id) AS address_id
-                     FROM res_partner p
-                LEFT JOIN LATERAL (%s) u ON TRUE
-                    WHERE p.id = ANY(%s)""",
-                self._lifecycle_usual_order_query(),
-                list(partner_ids),
-            )
-        )
-        return {row["id"]: row for row in rows}
-
     # ------------------------------------------------------------------ quotations
     def _lifecycle_lines_to_order(self):
         """The lines "Create Quotations" turns into quotations: those marked ordered without

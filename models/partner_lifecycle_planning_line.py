@@ -167,7 +167,7 @@ class PartnerLifecyclePlanningLine(models.Model):
 
     @api.depends("partner_id", "planning_id")
     def _compute_usual_order(self):
-        usual = self.env["partner.lifecycle.planning"]._lifecycle_usual_orders(
+        usual = self.env["sale.order"]._lifecycle_usual_orders(
             [line.partner_id.id for line in self if line.partner_id.id]
         )
         for line in self:

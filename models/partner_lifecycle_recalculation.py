@@ -28,9 +28,7 @@ import psycopg2
 from odoo import api, models
 from odoo.tools import SQL, mute_logger, split_every
 
-from ..engine import UnusableDate, transitions
 from .partner_lifecycle_decision import FACT_COLUMNS
-from .partner_lifecycle_history import HistoryRow
 
 _logger = logging.getLogger(__name__)
 
@@ -113,115 +111,6 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         self.env["ir.cron"]._notify_progress(done=stats["clients"], remaining=0)
         _logger.info("Client lifecycle incremental run: %s", dict(stats))
         return stats
-
-    @api.model
-    def _reconstruct_history(self, company, ids=None, today=None, commit=False, on_batch=None):
-        """Rebuild the clients' automatic history from their orders (engine.transitions).
-
-        For each client with orders, its automatic and reconstructed rows are
-        replaced by one row per past transition (origin ``reconstructed``, dated
-        on the day of the transition); the rows of people's acts (by hand,
-        planning, termination) stay, and a client whose status is one of the
-        company's own (set by hand, never replaced by automation) is left
-        alone. When the replay ends in the client's current status, "status
-        since" becomes the day it entered that status.
-        """
-        ids = self._client_ids(company) if ids is None else ids
-        today = today or company._lifecycle_today()
-        settings = company.sudo()._lifecycle_settings()
-        statuses, role_of = company.sudo()._lifecycle_role_ids()
-        decisions = self._decisions()
-        stats = Counter()
-        for batch in split_every(self._batch_size, ids, list):
-            if commit:
-                self._begin_batch_transaction()
-            changes, since = [], {}
-            for row in self._read_facts(company, batch):
-                if row["status_id"] and row["status_id"] not in role_of:
-                    continue  # a status of the company's own, set by hand: its rows stay
-                steps = self._replay(decisions._facts(row, role_of), settings, today, row)
-                old = None
-                for step in steps:
-                    status_id = statuses.get(step.role)
-                    if status_id and status_id != old:
-                        changes.append(
-                            HistoryRow(
-                                row["id"],
-                                old,
-                                status_id,
-                                step.reason_code,
-                                step.reason_params,
-                                origin="reconstructed",
-                                day=step.day,
-                            )
-                        )
-                        old = status_id
-                if old and old == row["status_id"]:
-                    since[row["id"]] = changes[-1].day
-            replaced = sorted({change.partner_id for change in changes})
-            self.env.cr.execute(
-                SQL(
-                    """DELETE FROM partner_lifecycle_history WHERE partner_id = ANY(%s)
-                          AND origin IN ('automatic', 'reconstructed')""",
-                    replaced,
-                )
-            )
-            self.env["partner.lifecycle.history"]._log_rows(changes)
-            if since:
-                self.env.cr.execute(
-                    SQL(
-                        """UPDATE res_partner p SET lifecycle_status_date = v.day
-                             FROM unnest(%s::int[], %s::date[]) AS v(id, day)
-                            WHERE p.id = v.id""",
-                        list(since),
-                        list(since.values()),
-                    )
-                )
-            added = self._explain_unexplained_statuses(batch)
-            self.env["res.partner"].browse(batch).invalidate_recordset(
-                ["lifecycle_status_date", "lifecycle_history_ids"]
-            )
-            batch_stats = Counter(clients=len(batch), rows=len(changes) + added)
-            if on_batch:
-                on_batch(batch, batch_stats)
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            stats.update(batch_stats)
-        return stats
-
-    @api.model
-    def _explain_unexplained_statuses(self, ids):
-        """Give a history row to each of these clients whose status no row explains (a
-        status set by hand before the history kept it): "Set by hand", dated on its
-        status date (at noon UTC). Returns the number of rows added."""
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO partner_lifecycle_history
-                       (partner_id, company_id, salesperson_id, date, new_status_id, origin,
-                        reason_code, reason_params, user_id, create_uid, create_date,
-                        write_uid, write_date)
-                   SELECT p.id, p.company_id, p.user_id,
-                          coalesce(p.lifecycle_status_date, p.create_date::date) + time '12:00',
-                          p.lifecycle_status_id, 'manual', 'set_by_hand', '{}'::jsonb,
-                          %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
-                          now() AT TIME ZONE 'UTC'
-                     FROM res_partner p
-                    WHERE p.id = ANY(%(ids)s) AND p.lifecycle_status_id IS NOT NULL
-                      AND NOT EXISTS (SELECT 1 FROM partner_lifecycle_history h
-                                       WHERE h.partner_id = p.id
-                                         AND h.new_status_id = p.lifecycle_status_id)""",
-                uid=self.env.uid,
-                ids=list(ids),
-            )
-        )
-        return self.env.cr.rowcount
-
-    def _replay(self, facts, settings, today, row):
-        """The engine's transitions of one client; none when a date is unusable."""
-        try:
-            return transitions(facts, settings, today, row["termination_date"])
-        except UnusableDate:
-            return []
 
     @api.model
     def _preview(self, company, ids, settings, today=None):

@@ -1,68 +1,15 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, Query, format_date
-from odoo.tools.translate import LazyTranslate
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, Query
 
-from ..engine import CREATE, SET_STATUS, TERMINATE, Card, explain
-from ..engine.planning import (
-    INTERVAL,
-    WEEKDAY_NAMES,
-    WEEKDAYS,
-    Schedule,
-    weekdays_from_flags,
-)
+from ..engine import CREATE
+from ..engine.planning import INTERVAL, WEEKDAY_NAMES, WEEKDAYS, schedule_from_columns
 from ..engine.planning import MAX_DAYS as PLANNING_MAX_DAYS
-
-_lt = LazyTranslate(__name__)
-
-#: The parts of the card's rhythm line (engine ``explain``), by code.
-EXPLANATION_LINES = {
-    "no_order_yet": _lt("No confirmed order yet"),
-    "idle": _lt("%(days)s days since the last order"),
-    "idle_paused": _lt("%(days)s days without an order (%(paused)s paused days left out)"),
-    "usual": _lt("usual interval %(days)s days"),
-    "overdue": _lt("%(ratio)sx overdue"),
-    "former": _lt("former client: not planned, no next order expected"),
-    "paused_until": _lt("paused until %(date)s"),
-    "not_planned": _lt("not in delivery planning"),
-    "next_expected": _lt("next expected %(date)s"),
-    "next_expected_consumption": _lt("next expected %(date)s (by consumption)"),
-}
 
 #: Context key that keeps the "at creation" status off new partners (users, companies).
 NO_STATUS_KEY = "lifecycle_no_status"
 #: Context key of a partner merge: the survivor keeps its own lifecycle values.
 MERGE_KEY = "lifecycle_merge"
-
-#: Fields only the add-on's own code writes: the figures of the recalculation, the
-#: first delivery, and the termination (which goes through the manager's action).
-PROTECTED_FIELDS = frozenset(
-    {
-        "lifecycle_status_date",
-        "lifecycle_reason_code",
-        "lifecycle_reason_params",
-        "lifecycle_held",
-        "lifecycle_hold_until",
-        "lifecycle_hold_user_id",
-        "lifecycle_hold_note",
-        "lifecycle_hold_order_count",
-        "lifecycle_order_count",
-        "lifecycle_last_order_date",
-        "lifecycle_avg_interval_days",
-        "lifecycle_next_order_date",
-        "lifecycle_plannable",
-        "lifecycle_review_date",
-        "lifecycle_first_delivery_date",
-        "lifecycle_termination_date",
-        "lifecycle_termination_reason",
-        "lifecycle_error_order_id",
-        "lifecycle_error_date",
-        "lifecycle_interval_spread",
-        "lifecycle_next_order_method",
-    }
-)
 
 #: Columns of a client's contact schedule, after their "lifecycle_schedule_" prefix.
 SCHEDULE_COLUMNS = ("kind", *WEEKDAY_NAMES, "interval_days", "start_date")
@@ -299,45 +246,15 @@ class ResPartner(models.Model):
     )
     @api.depends_context("lang")
     def _compute_lifecycle_explanation(self):
+        history = self.env["partner.lifecycle.history"]
         for partner in self:
             explanation = partner._lifecycle_explanation()
-            parts = [
-                partner._lifecycle_line_text(code, params) for code, params in explanation.lines
-            ]
+            parts = [history._line_text(code, params) for code, params in explanation.lines]
             partner.lifecycle_explanation = "; ".join(parts) + "." if parts else False
 
     def _lifecycle_explanation(self):
-        """What the card says of this client (engine ``explain``), from its stored decision."""
-        self.ensure_one()
-        company = self._lifecycle_company()
-        _statuses, role_of = company._lifecycle_role_ids()
-        card = Card(
-            role=role_of.get(self.lifecycle_status_id.id),
-            reason_code=self.lifecycle_reason_code or None,
-            reason_params=self.lifecycle_reason_params or None,
-            last_order_date=self.lifecycle_last_order_date or None,
-            avg_interval_days=self.lifecycle_avg_interval_days or None,
-            interval_spread=self.lifecycle_interval_spread or None,
-            next_order_date=self.lifecycle_next_order_date or None,
-            next_order_method=self.lifecycle_next_order_method or None,
-            plannable=self.lifecycle_plannable,
-            held=self.lifecycle_held,
-            hold_until=self.lifecycle_hold_until or None,
-            terminated=bool(self.lifecycle_termination_date),
-            pauses=tuple((p.date_from, p.date_to) for p in self.sudo().lifecycle_pause_ids),
-        )
-        return explain(card, company._lifecycle_today())
-
-    def _lifecycle_line_text(self, code, params):
-        """One part of the card's rhythm line, in the reader's language and date format."""
-        values = dict(params)
-        if "date" in values:
-            pattern = "d MMM y" if values.pop("year") else "d MMM"
-            values["date"] = format_date(self.env, values["date"], date_format=pattern)
-        text = self.env._(EXPLANATION_LINES[code]) % values  # pylint: disable=translation-not-lazy
-        if code == "usual" and values.get("spread"):
-            text += f" (+/- {values['spread']})"
-        return text
+        """What the card says of this client, from its stored decision."""
+        return self.env["partner.lifecycle.decision"]._explain(self)
 
     @api.depends("lifecycle_error_order_id", "lifecycle_error_date")
     def _compute_lifecycle_error(self):
@@ -365,7 +282,7 @@ class ResPartner(models.Model):
         for partner in self.filtered("lifecycle_schedule_kind"):
             values = {name: partner[f"lifecycle_schedule_{name}"] for name in SCHEDULE_COLUMNS}
             try:
-                self._lifecycle_schedule_of(values, strict=True)
+                schedule_from_columns(values, strict=True)
             except ValueError:
                 if partner.lifecycle_schedule_kind == WEEKDAYS:
                     raise ValidationError(
@@ -385,22 +302,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _lifecycle_schedule_of(self, values, strict=False):
-        """The engine's :class:`Schedule` of a client from its schedule columns (``values``
-        keyed by :data:`SCHEDULE_COLUMNS`), or None without one; an invalid schedule is
-        None too, unless ``strict`` (then ValueError)."""
-        if not values["kind"]:
-            return None
-        try:
-            return Schedule(
-                kind=values["kind"],
-                weekdays=weekdays_from_flags(values[name] for name in WEEKDAY_NAMES),
-                interval_days=values["interval_days"] or 0,
-                start=values["start_date"] or None,
-            )
-        except ValueError:
-            if strict:
-                raise
-            return None
+        """The engine's schedule of a client's schedule columns (``schedule_from_columns``)."""
+        return schedule_from_columns(values, strict)
 
     # ------------------------------------------------------------------ ORM
     @api.model_create_multi
@@ -433,33 +336,29 @@ class ResPartner(models.Model):
             others = {key: value for key, value in vals.items() if key != "lifecycle_status_id"}
             result = super().write(others) if others else True
             self.check_access("write")
-            self._lifecycle_check_former(status)
-            self._lifecycle_set_status(status, origin="manual")
+            self.env["partner.lifecycle.act"]._change_status(self, status, checked=True)
         if moving is not None:
             (moving | self.commercial_partner_id)._lifecycle_refresh()
         return result
-
-    def _lifecycle_set_first_delivery(self, days):
-        """Store the first delivery day of clients (``days``: client -> day) in one UPDATE,
-        without the tracking machinery of a write (the hot path of delivery validation)."""
-        self.env.cr.execute(
-            SQL(
-                """UPDATE res_partner p SET lifecycle_first_delivery_date = v.day
-                     FROM unnest(%s::int[], %s::date[]) AS v(id, day) WHERE p.id = v.id""",
-                [client.id for client in days],
-                list(days.values()),
-            )
-        )
-        self.invalidate_recordset(["lifecycle_first_delivery_date"])
-        self.modified(["lifecycle_first_delivery_date"])
 
     def _lifecycle_write_system(self, vals):
         """Write lifecycle values as the add-on's own code (protected fields included)."""
         return super(ResPartner, self.sudo()).write(vals)
 
+    @api.model
+    def _lifecycle_protected_fields(self):
+        """Fields only the add-on's own code writes: its read-only stored fields (the
+        figures of the recalculation, the hold, the first delivery, the termination)."""
+        return {
+            name
+            for name, field in self._fields.items()
+            if name.startswith("lifecycle_") and field.readonly and field.column_type
+            and not field.related and not field.compute
+        }  # fmt: skip
+
     def _lifecycle_check_protected(self, vals):
         """Refuse a person's write of the figures and of the termination fields."""
-        forbidden = sorted(PROTECTED_FIELDS & set(vals))
+        forbidden = sorted(self._lifecycle_protected_fields() & set(vals))
         if forbidden:
             labels = ", ".join(
                 self._fields[name].get_description(self.env)["string"] for name in forbidden
@@ -478,120 +377,12 @@ class ResPartner(models.Model):
             return None
         return self.sudo().commercial_partner_id
 
-    # ------------------------------------------------------------------ status
-    def _lifecycle_set_status(self, status, origin, note=False, hold_until=False):
-        """Give these clients ``status`` by a person's act (engine ``acts``: held until the
-        next order or ``hold_until``, the former status a termination, a terminated client
-        reinstated), recorded in the history. ``origin`` names the path (``manual`` for the
-        card and the wizard, ``planning``); the caller has checked the rights."""
-        clients = self.commercial_partner_id
-        changed = clients.filtered(lambda partner: partner.lifecycle_status_id != status)
-        changed._lifecycle_check_status_company(status)
-        self.env["partner.lifecycle.decision"]._apply_act(
-            changed, SET_STATUS, status=status, note=note, hold_until=hold_until, origin=origin
-        )
-
-    def _lifecycle_check_status_company(self, status):
-        """Refuse a status of another company: a client takes a shared status or one of its own."""
-        for partner in self:
-            if status.company_id and status.company_id != partner.company_id:
-                raise UserError(
-                    self.env._(
-                        "The client status %(status)s belongs to %(company)s: it cannot be "
-                        "given to %(client)s, a client of %(client_company)s.",
-                        status=status.sudo().display_name,
-                        company=status.company_id.sudo().display_name,
-                        client=partner.display_name,
-                        client_company=partner.company_id.display_name
-                        or self.env._("all companies"),
-                    )
-                )
-
-    def _lifecycle_terminate(self, date, reason=False):
-        """Terminate these clients' contracts on ``date`` (engine ``acts``): former from today,
-        out of planning. The caller has checked the rights; the chatter author is the user."""
-        self.env["partner.lifecycle.decision"]._apply_act(self, TERMINATE, day=date, note=reason)
-
-    def _lifecycle_post_termination(self, date, reason):
-        """The chatter line of a termination, in the reader's date format."""
-        self.ensure_one()
-        self.message_post(
-            body=self.env._(
-                "Contract terminated on %(date)s. %(reason)s",
-                date=format_date(self.env, date),
-                reason=reason or "",
-            ),
-            author_id=self.env.user.partner_id.id,
-        )
-
+    # ------------------------------------------------------------------ people's acts
     def _lifecycle_change_by_person(self, status, reason=False, origin="manual", hold_until=False):
-        """A person's change of status (card, wizard, planning, a background job).
-
-        Salesmen may change the status of the clients they can read, to a status
-        they can read; they need no write access on partners. The former status
-        is a termination: for sales managers only.
-        """
-        if not (self.env.su or self.env.user.has_group("sales_team.group_sale_salesman")):
-            raise AccessError(self.env._("Only salespeople can change a client's status."))
-        clients = self.commercial_partner_id
-        clients.check_access("read")
-        status.check_access("read")
-        clients._lifecycle_check_former(status)
-        clients.sudo()._lifecycle_set_status(status, origin, reason, hold_until)
-
-    def _lifecycle_check_former(self, status):
-        """Giving the former status terminates the contract: for sales managers only."""
-        formers = self.sudo().mapped(lambda c: c._lifecycle_company().lifecycle_status_former_id)
-        if status in formers:
-            self._lifecycle_check_manager(
-                self.env._("Only sales managers can terminate a client's contract.")
-            )
-
-    def _lifecycle_announce_changes(self, rows):
-        """Write the chatter lines of automatic changes of status, in each salesperson's
-        language (called by the scheduled action, ``partner.lifecycle.history._cron_announce``).
-
-        ``rows`` are ``partner.lifecycle.history`` records. A row to announce with
-        ``notify`` is a note under the subtype "Client status
-        changed" that notifies the client's salesperson (who then follows the client);
-        without, a plain line under the same subtype. With the company option, a client
-        turning sleeping also gets a to-do for its salesperson.
-        """
-        subtype = self.env.ref("partner_lifecycle.mt_client_status_changed")
-        history = self.env["partner.lifecycle.history"]
-        logged = {}
-        for row in rows:
-            client, old_status, new_status = row.partner_id, row.old_status_id, row.new_status_id
-            code, params, notify = row.reason_code, row.reason_params, row.announce == "notify"
-            company = client._lifecycle_company()
-            lang = client.user_id.lang or company.partner_id.lang or self.env.lang
-            client = client.with_context(lang=lang)
-            reason = history.with_context(lang=lang)._reason_text(code, params)
-            body = Markup("%s → <b>%s</b>: %s") % (
-                old_status.with_context(lang=lang).name or "",
-                new_status.with_context(lang=lang).name or "",
-                reason,
-            )
-            if notify:
-                if client.user_id:
-                    client.message_subscribe(partner_ids=client.user_id.partner_id.ids)
-                client.message_post(body=body, subtype_id=subtype.id, message_type="notification")
-            else:
-                logged.setdefault(client.id, []).append(body)
-            sleeping = new_status == company.lifecycle_status_sleeping_id
-            if notify and sleeping and company.lifecycle_sleeping_activity and client.user_id:
-                client.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=client.user_id.id,
-                    summary=client.env._("Client turned sleeping: call them"),
-                    note=reason,
-                )
-        if logged:
-            bodies = {client_id: Markup("<br/>").join(parts) for client_id, parts in logged.items()}
-            messages = self.browse(list(bodies))._message_log_batch(
-                bodies, message_type="notification"
-            )
-            messages.subtype_id = subtype  # plain lines, under the status subtype
+        """A person's change of status (card, wizard, planning, a background job); see
+        ``partner.lifecycle.act._change_status`` for who may do what."""
+        acts = self.env["partner.lifecycle.act"]
+        acts._change_status(self, status, reason, origin, hold_until)
 
     def _lifecycle_company(self):
         """The company whose settings rule this client: its own, else the main company
@@ -671,7 +462,7 @@ class ResPartner(models.Model):
             lambda p: p.commercial_partner_id == p and not p.lifecycle_status_id
         )
         if created:
-            self.env["partner.lifecycle.decision"].sudo()._apply_act(created, CREATE)
+            self.env["partner.lifecycle.act"].sudo()._apply(created, CREATE)
 
     def _lifecycle_refresh(self):
         """Recompute the facts and the status of these partners' clients now (hooks call this)."""
@@ -682,18 +473,12 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ actions
     def _lifecycle_check_manager(self, message):
         """Refuse unless the user is a sales manager who can read these partners."""
-        if not (self.env.su or self.env.user.has_group("sales_team.group_sale_manager")):
-            raise AccessError(message)
-        self.check_access("read")
+        self.env["partner.lifecycle.act"]._check_manager(self, message)
 
     def action_lifecycle_terminate(self, date=None, reason=None):
-        """Terminate the clients' contracts: former status, date and reason on the card."""
-        self._lifecycle_check_manager(
-            self.env._("Only sales managers can terminate a client's contract.")
-        )
-        clients = self.commercial_partner_id
-        clients.check_access("read")
-        clients._lifecycle_terminate(date or self.env.company._lifecycle_today(), reason)
+        """Terminate the clients' contracts: former status, date and reason on the card
+        (sales managers; the date defaults to the company's today)."""
+        self.env["partner.lifecycle.act"]._terminate(self, date, reason)
         return True
 
     def action_lifecycle_recalculate(self):

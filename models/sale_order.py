@@ -1,3 +1,5 @@
+from datetime import datetime, time, timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -10,6 +12,9 @@ COUNTED_FIELDS = frozenset({"state", "partner_id", "date_order", "company_id"})
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    #: How many of a client's last confirmed orders tell its usual product and quantity.
+    _lifecycle_recent_orders = 10
 
     lifecycle_status_id = fields.Many2one(
         related="partner_id.commercial_partner_id.lifecycle_status_id",
@@ -80,3 +85,120 @@ class SaleOrder(models.Model):
     def _lifecycle_counted(self):
         """The orders that count for their client's lifecycle (confirmed ones)."""
         return self.filtered(lambda order: order.state == "sale")
+
+    # ------------------------------------------------------------------ delivery planning
+    @api.model
+    def _lifecycle_quotation_clause(self):
+        """``so`` is an open quotation of the client ``p``: the link of the recalculation's
+        counted orders (``_counted_order_clause``), in the draft or sent state."""
+        return SQL(
+            """so.partner_id = c.id AND c.commercial_partner_id = p.id
+               AND so.state IN ('draft', 'sent')
+               AND (p.company_id IS NULL OR so.company_id = p.company_id)"""
+        )
+
+    @api.model
+    def _lifecycle_in_period_clause(self, company, date_from, date_to):
+        """``so`` is dated in a plan's period: its order day or its delivery (commitment)
+        day, both in the company's time zone, falls between ``date_from`` and ``date_to``.
+
+        Each day test comes with a range of UTC moments a day wider on each side (any
+        time zone fits in it), which the indexes of the two dates can serve.
+        """
+        order_day = self.env["partner.lifecycle.recalculation"]._order_day(company)
+        low = datetime.combine(date_from - timedelta(days=1), time.min)
+        high = datetime.combine(date_to + timedelta(days=2), time.min)
+        return SQL(
+            """((so.date_order >= %(low)s AND so.date_order < %(high)s
+                 AND %(order_day)s BETWEEN %(start)s AND %(end)s)
+                OR (so.commitment_date >= %(low)s AND so.commitment_date < %(high)s
+                    AND %(delivery_day)s BETWEEN %(start)s AND %(end)s))""",
+            low=low,
+            high=high,
+            order_day=order_day,
+            delivery_day=company._lifecycle_date_sql(SQL("so.commitment_date")),
+            start=date_from,
+            end=date_to,
+        )
+
+    @api.model
+    def _lifecycle_usual_order_query(self):
+        """For the client ``p``, from its last ``_lifecycle_recent_orders`` confirmed orders
+        (the usual order of a client, which delivery plans propose):
+
+        - ``product_id``: its usual product, the one in most of these orders (the most
+          recently ordered on a tie; active products for sale only);
+        - ``quantity``: its usual quantity, the median of that product's quantity in these
+          orders, the lower of the two middle values for an even count (a quantity the
+          client really ordered);
+        - ``address_id``: the delivery address of its last order.
+        """
+        return SQL(
+            """WITH recent AS (
+                   SELECT so.id, so.date_order, so.partner_shipping_id
+                     FROM res_partner c, sale_order so
+                    WHERE %(counted)s
+                 ORDER BY so.date_order DESC, so.id DESC
+                    LIMIT %(recent)s)
+               SELECT (SELECT r.partner_shipping_id FROM recent r
+                        ORDER BY r.date_order DESC, r.id DESC LIMIT 1) AS address_id,
+                      usual.product_id, usual.quantity
+                 FROM (SELECT 1) AS one
+            LEFT JOIN LATERAL (
+                   SELECT ol.product_id,
+                          percentile_disc(0.5) WITHIN GROUP (ORDER BY ol.quantity) AS quantity
+                     FROM recent r
+                     JOIN LATERAL (SELECT l.product_id, sum(l.product_uom_qty) AS quantity
+                                     FROM sale_order_line l
+                                    WHERE l.order_id = r.id AND l.product_id IS NOT NULL
+                                      AND l.display_type IS NULL
+                                      AND l.is_downpayment IS NOT TRUE
+                                 GROUP BY l.product_id) ol ON TRUE
+                     JOIN product_product pp ON pp.id = ol.product_id AND pp.active
+                     JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                                             AND pt.active AND pt.sale_ok
+                 GROUP BY ol.product_id
+                 ORDER BY count(*) DESC, max(r.date_order) DESC, ol.product_id
+                    LIMIT 1) usual ON TRUE""",
+            counted=self.env["partner.lifecycle.recalculation"]._counted_order_clause(),
+            recent=self._lifecycle_recent_orders,
+        )
+
+    @api.model
+    def _lifecycle_flush_orders(self):
+        """Flush what the planning queries read of clients, orders and products."""
+        self.env["res.partner"].flush_model()
+        self.env["sale.order"].flush_model(
+            [
+                "partner_id",
+                "state",
+                "company_id",
+                "date_order",
+                "commitment_date",
+                "partner_shipping_id",
+            ]
+        )
+        self.env["sale.order.line"].flush_model(
+            ["order_id", "product_id", "product_uom_qty", "display_type", "is_downpayment"]
+        )
+        self.env["product.product"].flush_model(["active", "product_tmpl_id"])
+        self.env["product.template"].flush_model(["active", "sale_ok"])
+
+    @api.model
+    def _lifecycle_usual_orders(self, partner_ids):
+        """``{client id: {"product_id", "quantity", "address_id"}}`` for lines added by hand,
+        by the same query as the fill."""
+        if not partner_ids:
+            return {}
+        self._lifecycle_flush_orders()
+        rows = self.env.execute_query_dict(
+            SQL(
+                """SELECT p.id, u.product_id, u.quantity, COALESCE(u.address_id, p.id) AS address_id
+                     FROM res_partner p
+                LEFT JOIN LATERAL (%s) u ON TRUE
+                    WHERE p.id = ANY(%s)""",
+                self._lifecycle_usual_order_query(),
+                list(partner_ids),
+            )
+        )
+        return {row["id"]: row for row in rows}

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class StockPicking(models.Model):
@@ -35,5 +36,21 @@ class StockPicking(models.Model):
                 first[client] = day
         if first:
             clients = self.env["res.partner"].sudo().concat(*first)
-            clients._lifecycle_set_first_delivery(first)
+            self._lifecycle_set_first_delivery(first)
             clients._lifecycle_refresh()
+
+    @api.model
+    def _lifecycle_set_first_delivery(self, days):
+        """Store the first delivery day of clients (``days``: client -> day) in one UPDATE,
+        without the tracking machinery of a write (the hot path of delivery validation)."""
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p SET lifecycle_first_delivery_date = v.day
+                     FROM unnest(%s::int[], %s::date[]) AS v(id, day) WHERE p.id = v.id""",
+                [client.id for client in days],
+                list(days.values()),
+            )
+        )
+        clients = self.env["res.partner"].concat(*days)
+        clients.invalidate_recordset(["lifecycle_first_delivery_date"])
+        clients.modified(["lifecycle_first_delivery_date"])

@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timedelta
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
-from ..models.partner_lifecycle_recalculation import FACT_COLUMNS
+from ..models.partner_lifecycle_decision import FACT_COLUMNS
 
 #: What a recalculation stores for a client, compared before and after.
 STORED = ("lifecycle_status_id", "lifecycle_status_date", *FACT_COLUMNS)

@@ -102,7 +102,9 @@ class TestCard(LifecycleCommon):
             [own.id, ago(100), orphan.id],
         )
         self.env.invalidate_all()
-        self.recalculation._reconstruct_history(self.company, ids=[orphan.id], today=TODAY)
+        self.env["partner.lifecycle.reconstruction"]._reconstruct_history(
+            self.company, ids=[orphan.id], today=TODAY
+        )
         rows = self._history(orphan)
         self.assertEqual(len(rows), 1)
         self.assertEqual((rows.new_status_id, rows.reason_code), (own, "set_by_hand"))

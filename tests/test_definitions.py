@@ -294,7 +294,7 @@ class TestCompanyDay(LifecycleCommon):
         funnel shows the Kiritimati client working on the day of its first order there."""
         first = datetime(2026, 3, 10, 0, 0)  # 14:00 on 10 March in Kiritimati
         client = self._client_ordering("Far History", self.far, [first])
-        self.recalculation._reconstruct_history(self.far, client.ids)
+        self.env["partner.lifecycle.reconstruction"]._reconstruct_history(self.far, client.ids)
         row = self.Funnel.search([("partner_id", "=", client.id)])
         self.assertEqual(row.date_working, date(2026, 3, 10))
         self.assertEqual(

@@ -85,7 +85,9 @@ class TestInsight(LifecycleCommon):
         self.assertEqual(client.lifecycle_status_id, self.status_sleeping)
         self.assertEqual(client.lifecycle_status_date, ago(200) + timedelta(days=180))
         client.lifecycle_status_date = ago(5)  # a stored date the replay would not give
-        self.recalculation._reconstruct_history(self.company, client.ids, today=TODAY)
+        self.env["partner.lifecycle.reconstruction"]._reconstruct_history(
+            self.company, client.ids, today=TODAY
+        )
         self.assertEqual(client.lifecycle_status_date, ago(20))
 
     # ------------------------------------------------------------------ at risk

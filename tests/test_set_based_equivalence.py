@@ -6,7 +6,7 @@ from odoo.tests import tagged
 
 from ..bench import generate, naive
 from ..engine import REASON_TEXTS
-from ..models.partner_lifecycle_recalculation import FACT_COLUMNS
+from ..models.partner_lifecycle_decision import FACT_COLUMNS
 from .common import LifecycleCommon
 
 TODAY = date(2025, 6, 30)

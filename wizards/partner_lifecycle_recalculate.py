@@ -122,7 +122,8 @@ class PartnerLifecycleRecalculate(models.TransientModel):
         stats = recalculation.with_context(lifecycle_bulk=True)._recalculate_partners(clients)
         if self.reconstruct:
             for company, partners in groups:
-                recalculation._reconstruct_history(company, partners.ids)
+                reconstruction = self.env["partner.lifecycle.reconstruction"].sudo()
+                reconstruction._reconstruct_history(company, partners.ids)
         self.write(
             {
                 "state": "done",
