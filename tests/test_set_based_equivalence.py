@@ -6,7 +6,6 @@ from odoo.tests import tagged
 
 from ..bench import generate, naive
 from ..engine import REASON_TEXTS
-from ..models.partner_lifecycle_recalculation import FACT_COLUMNS
 from .common import LifecycleCommon
 
 TODAY = date(2025, 6, 30)
@@ -31,6 +30,7 @@ SETTINGS = [
         "lifecycle_frequency_window_days": 120,
         "lifecycle_frequency_trim_extremes": True,
         "lifecycle_planning_inactive_days": 30,
+        "lifecycle_next_order_method": "consumption",
     },
     {
         "lifecycle_permanent_order_count": 1,
@@ -39,7 +39,10 @@ SETTINGS = [
     },
 ]
 
-COMPARED = ["lifecycle_status_id", *FACT_COLUMNS]
+#: Every field the reference computes: status, status date, figures, hold.
+COMPARED = list(naive.WRITTEN_FIELDS)
+#: Many2one fields among them, compared by id.
+RELATIONAL = ("lifecycle_status_id", "lifecycle_hold_user_id", "lifecycle_error_order_id")
 
 
 @tagged("post_install", "-at_install")
@@ -89,13 +92,12 @@ class TestSetBasedEquivalence(LifecycleCommon):
             )
 
     def _expected(self):
-        """Each client's values computed alone: ORM search of its orders, then the engine."""
+        """Each client's values computed alone: ORM reads of its facts, then the engine."""
         expected, reasons = {}, Counter()
         for client in self.clients:
-            decision, status_id = naive.client_decision(client, TODAY)
-            values = naive.decision_values(client, decision, status_id)
+            values, decision, _changed = naive.client_values(client, TODAY)
             expected[client.id] = self._normalized(values)
-            reasons[decision.reason_code] += 1
+            reasons[decision.reason_code if decision else "unusable_date"] += 1
         return expected, reasons
 
     def _normalized(self, values):
@@ -109,9 +111,7 @@ class TestSetBasedEquivalence(LifecycleCommon):
         return {
             row["id"]: {
                 **{name: row[name] for name in COMPARED},
-                "lifecycle_status_id": row["lifecycle_status_id"][0]
-                if row["lifecycle_status_id"]
-                else False,
+                **{name: row[name][0] if row[name] else False for name in RELATIONAL},
             }
             for row in self.clients.read(COMPARED)
         }
@@ -147,6 +147,10 @@ class TestSetBasedEquivalence(LifecycleCommon):
                 self.recalculation._recalculate_company(self.company, today=TODAY)
             self._assert_same(expected, self._actual(), f"settings {number} {settings}")
         self.assertEqual(set(seen), set(REASON_TEXTS), "every rule of the engine is exercised")
+
+    def test_reference_compares_every_written_field(self):
+        """Every client field the set-based path writes is one the reference computes."""
+        self.assertEqual(set(self.recalculation._written_fields()), set(COMPARED))
 
     def test_second_run_changes_nothing(self):
         """A second recalculation on the same day finds the stored values already right."""
