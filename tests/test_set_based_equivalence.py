@@ -61,6 +61,7 @@ class TestSetBasedEquivalence(LifecycleCommon):
         ids = [client_id for kind_ids in cls.kinds.values() for client_id in kind_ids]
         cls.clients = cls.env["res.partner"].browse(sorted(ids))
         cls._vary_starting_statuses()
+        cls._mix_products()
 
     @classmethod
     def _vary_starting_statuses(cls):
@@ -91,6 +92,27 @@ class TestSetBasedEquivalence(LifecycleCommon):
                 }
             )
 
+    @classmethod
+    def _mix_products(cls):
+        """Give some clients a second product: in every order and in larger quantities (it
+        becomes their main product), or in every other order only (it does not)."""
+        cooler = cls.env["product.product"].create(
+            {"name": "Cooler rental", "type": "service", "list_price": 3.0}
+        )
+        regular = random.Random(5).sample(cls.kinds["regular"], 10)
+        lines = []
+        for index, client_id in enumerate(regular):
+            orders = cls.env["sale.order"].search(
+                [("partner_id", "=", client_id), ("state", "=", "sale")], order="date_order"
+            )
+            every = index % 2 == 0
+            lines += [
+                {"order_id": order.id, "product_id": cooler.id, "product_uom_qty": 5 + n % 3}
+                for n, order in enumerate(orders)
+                if every or n % 2
+            ]
+        cls.env["sale.order.line"].create(lines)
+
     def _expected(self):
         """Each client's values computed alone: ORM reads of its facts, then the engine."""
         expected, reasons = {}, Counter()
@@ -98,6 +120,7 @@ class TestSetBasedEquivalence(LifecycleCommon):
             values, decision, _changed = naive.client_values(client, TODAY)
             expected[client.id] = self._normalized(values)
             reasons[decision.reason_code if decision else "unusable_date"] += 1
+            reasons[f"method:{values['lifecycle_next_order_method']}"] += 1
         return expected, reasons
 
     def _normalized(self, values):
@@ -146,7 +169,9 @@ class TestSetBasedEquivalence(LifecycleCommon):
             else:
                 self.recalculation._recalculate_company(self.company, today=TODAY)
             self._assert_same(expected, self._actual(), f"settings {number} {settings}")
-        self.assertEqual(set(seen), set(REASON_TEXTS), "every rule of the engine is exercised")
+        codes = {code for code in seen if not code.startswith("method:")}
+        self.assertEqual(codes, set(REASON_TEXTS), "every rule of the engine is exercised")
+        self.assertGreater(seen["method:consumption"], 0, "next orders by consumption")
 
     def test_reference_compares_every_written_field(self):
         """Every client field the set-based path writes is one the reference computes."""
