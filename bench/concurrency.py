@@ -91,6 +91,8 @@ class WriteGate:
 
     def __enter__(self):
         self.cr.execute(SQL(GATE_FUNCTION))
+        # (a gate left by an interrupted run is replaced)
+        self.cr.execute(SQL("DROP TRIGGER IF EXISTS partner_lifecycle_live_gate ON res_partner"))
         self.cr.execute(
             SQL(
                 """CREATE TRIGGER partner_lifecycle_live_gate BEFORE UPDATE ON res_partner
