@@ -12,27 +12,48 @@ its own::
 (the add-on must be installed in DB; the scenarios create their clients and
 orders and commit them). Prints one line per scenario and
 ``concurrency: N passed, N failed``; exits 1 when a scenario failed.
+
+Nothing is interleaved by sleeping: a scenario that needs a batch to stand
+between its read and its write holds it there with a :class:`WriteGate` (a
+PostgreSQL advisory lock the batch's UPDATE of a chosen client waits on), sees
+in ``pg_locks`` that the batch waits, does what must happen in that window,
+checks that the batch still waits, then lets it go.
 """
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
 import threading
 import time
 import traceback
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 from unittest import mock
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.tools import SQL
 
-#: A hook must never wait on a batch's locks: this is far below any batch's duration here.
+#: A hook must never wait on another transaction's locks: a confirmation taking longer did.
 HOOK_SECONDS = 3.0
-#: How long a paused batch waits for the other connection at most.
-PAUSE_SECONDS = 20.0
+#: How long a scenario waits at most for a batch to reach the write of a client, or for
+#: a confirmation while a batch is held at the gate.
+PAUSE_SECONDS = 30.0
+#: Clients a batch of the killed background job.
+JOB_BATCH = 10
+#: First key of the advisory locks of the write gate (the second is the client's id).
+GATE_KEY = 0x504C4757  # "PLGW"
+#: The session setting that makes a connection's partner updates pass the write gate.
+GATE_SETTING = "partner_lifecycle_live.gated"
+#: The trigger function of the write gate (constants only: a function body takes no parameter).
+GATE_FUNCTION = f"""
+    CREATE OR REPLACE FUNCTION partner_lifecycle_live_gate() RETURNS trigger AS $$
+    BEGIN
+        IF current_setting('{GATE_SETTING}', true) = 'on' THEN
+            PERFORM pg_advisory_xact_lock_shared({GATE_KEY}, NEW.id);
+        END IF;
+        RETURN NEW;
+    END $$ LANGUAGE plpgsql"""
 
 
 class ScenarioError(AssertionError):
@@ -49,6 +70,137 @@ def environment(registry, uid=SUPERUSER_ID):
     """A new connection and environment, committed at the end of the block."""
     with registry.cursor() as cr:
         yield api.Environment(cr, uid, {})
+
+
+class WriteGate:
+    """Holds batches at their write of chosen clients: the handshake of a scenario with a run.
+
+    While the gate is installed, a trigger makes each UPDATE of a partner row,
+    by a connection that asked for it (:func:`gated`), first take the shared
+    advisory lock ``(GATE_KEY, partner id)``. The gate holds that lock
+    exclusively for the clients it is closed on, on a connection of its own: a
+    batch, which writes its clients with one UPDATE after it has read and
+    decided them, waits there, holding the locks of its clients, until the gate
+    opens. ``pg_locks`` shows the wait, so the scenario knows that the batch
+    stands between its read and its write.
+    """
+
+    def __init__(self, registry):
+        self.cr = registry.cursor()
+        self.closed = set()
+
+    def __enter__(self):
+        self.cr.execute(SQL(GATE_FUNCTION))
+        # (a gate left by an interrupted run is replaced)
+        self.cr.execute(SQL("DROP TRIGGER IF EXISTS partner_lifecycle_live_gate ON res_partner"))
+        self.cr.execute(
+            SQL(
+                """CREATE TRIGGER partner_lifecycle_live_gate BEFORE UPDATE ON res_partner
+                   FOR EACH ROW EXECUTE FUNCTION partner_lifecycle_live_gate()"""
+            )
+        )
+        self.cr.commit()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.cr.rollback()
+        for partner_id in sorted(self.closed):
+            self.open(partner_id)
+        self.cr.execute(SQL("DROP TRIGGER partner_lifecycle_live_gate ON res_partner"))
+        self.cr.execute(SQL("DROP FUNCTION partner_lifecycle_live_gate()"))
+        self.cr.commit()
+        self.cr.close()
+
+    def close(self, partner_ids):
+        """Hold every gated write of these clients until :meth:`open`."""
+        for partner_id in partner_ids:
+            self.cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", GATE_KEY, partner_id))
+            self.closed.add(partner_id)
+        self.cr.commit()
+
+    def open(self, partner_id):
+        """Let the write of the client go on."""
+        self.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", GATE_KEY, partner_id))
+        self.closed.discard(partner_id)
+        self.cr.commit()
+
+    def waiting(self, partner_id):
+        """The process id of the backend waiting at the gate to write the client, or None."""
+        self.cr.execute(
+            SQL(
+                """SELECT pid FROM pg_locks
+                    WHERE locktype = 'advisory' AND NOT granted AND objsubid = 2
+                      AND classid::bigint = %s AND objid::bigint = %s""",
+                GATE_KEY,
+                partner_id,
+            )
+        )
+        row = self.cr.fetchone()
+        self.cr.commit()
+        return row[0] if row else None
+
+    def wait_for(self, partner_id, alive):
+        """Wait until a backend waits at the gate to write the client; its process id, or None
+        when the writer ended (``alive()`` is false) or ``PAUSE_SECONDS`` passed first."""
+        deadline = time.monotonic() + PAUSE_SECONDS
+        while time.monotonic() < deadline:
+            pid = self.waiting(partner_id)
+            if pid or not alive():
+                return pid
+            time.sleep(0.02)  # polling PostgreSQL's view of the locks
+        return None
+
+    def end_session(self, pid):
+        """End the backend ``pid`` (its transaction rolls back) and wait until it is gone."""
+        self.cr.execute(SQL("SELECT pg_terminate_backend(%s)", pid))
+        deadline = time.monotonic() + PAUSE_SECONDS
+        while time.monotonic() < deadline:
+            self.cr.execute(SQL("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", pid))
+            gone = not self.cr.fetchone()[0]
+            self.cr.commit()
+            if gone:
+                return True
+            time.sleep(0.02)
+        return False
+
+
+@contextmanager
+def gated(cr):
+    """Make the partner updates of this connection pass the installed :class:`WriteGate`."""
+    cr.execute(SQL("SELECT set_config(%s, 'on', false)", GATE_SETTING))
+    cr.commit()
+    try:
+        yield
+    finally:
+        cr.rollback()
+        cr.execute(SQL("SELECT set_config(%s, '', false)", GATE_SETTING))
+        cr.commit()
+
+
+class Worker(threading.Thread):
+    """A thread running ``target(*args)``; :meth:`result` joins it and gives its return value
+    (or raises its exception)."""
+
+    def __init__(self, name, target, *args):
+        super().__init__(name=name)
+        self._call = (target, args)
+        self._outcome = None
+        self.start()
+
+    def run(self):
+        target, args = self._call
+        try:
+            self._outcome = (True, target(*args))
+        except Exception as error:
+            self._outcome = (False, error)
+
+    def result(self, timeout=None):
+        self.join(timeout)
+        check(not self.is_alive(), f"{self.name} did not end")
+        done, value = self._outcome
+        if not done:
+            raise value
+        return value
 
 
 class Scenarios:
@@ -138,14 +290,40 @@ class Scenarios:
             order.action_confirm()
         return time.monotonic() - started
 
-    def full_run(self, ids=None):
-        """A full recalculation of the company, committing batch by batch; its counts."""
-        with environment(self.registry) as env:
+    def full_run(self, ids=None, through_gate=False):
+        """A full recalculation of the company, committing batch by batch; its counts.
+        ``through_gate``: its writes wait at the installed :class:`WriteGate`."""
+        with environment(self.registry) as env, gated(env.cr) if through_gate else nullcontext():
             company = env["res.company"].browse(self.company_id)
             recalculation = env["partner.lifecycle.recalculation"]
             if ids is None:
                 return recalculation._recalculate_company(company, commit=True)
             return recalculation._run(company, ids, commit=True)
+
+    def confirm_at_gate(self, gate, partner_id, batch):
+        """Once the ``batch`` thread waits at the gate to write the client (after its read),
+        confirm an order of the client, then let the batch write; the seconds the confirmation
+        took. Fails when the batch never comes to the gate, when it does not wait there any
+        more once the confirmation is committed, or when the confirmation waits for it."""
+        check(
+            gate.wait_for(partner_id, batch.is_alive),
+            f"the batch never came to write client {partner_id}",
+        )
+        confirmation = Worker("confirm", self.confirm, partner_id)
+        # while the gate is closed the batch cannot go on: a confirmation waiting for its
+        # locks would never end
+        confirmation.join(PAUSE_SECONDS)
+        if confirmation.is_alive():
+            gate.open(partner_id)  # the batch goes on, and so does the confirmation
+            confirmation.result(PAUSE_SECONDS)
+            raise ScenarioError(f"the confirmation waited for the batch writing {partner_id}")
+        seconds = confirmation.result()
+        check(
+            gate.waiting(partner_id),
+            f"the batch did not wait to write client {partner_id} while the order was confirmed",
+        )
+        gate.open(partner_id)
+        return seconds
 
     def incremental_run(self):
         with environment(self.registry) as env:
@@ -173,78 +351,53 @@ class Scenarios:
 
     # ------------------------------------------------------------ scenarios
     def order_during_batch(self):
-        """An order confirmed while a batch holds its client is not lost, nor waited for."""
+        """An order confirmed between a batch's read and its write is not lost, nor waited for."""
         ids = self.clients("During batch", [[30, 20]] + [[40, 30, 20]] * 5)
         target = ids[0]
         self.forget_figures(ids)
-        batch_read, order_done = threading.Event(), threading.Event()
-        recalculation = self.registry["partner.lifecycle.recalculation"]
-        original = recalculation._write
-
-        def paused_write(model, company, outcomes, today):
-            if threading.current_thread().name == "batch" and any(
-                outcome.partner_id == target for outcome in outcomes
-            ):
-                batch_read.set()
-                order_done.wait(PAUSE_SECONDS)
-            return original(model, company, outcomes, today)
-
-        seconds = {}
-
-        def confirm_during_batch():
-            check(batch_read.wait(PAUSE_SECONDS), "the batch never reached its write")
-            seconds["hook"] = self.confirm(target)
-            order_done.set()
-
-        with mock.patch.object(recalculation, "_write", paused_write):
-            batch = threading.Thread(target=self.full_run, args=(ids,), name="batch")
-            confirmer = threading.Thread(target=confirm_during_batch, name="confirm")
-            batch.start()
-            confirmer.start()
-            confirmer.join()
-            batch.join()
-        check("hook" in seconds, "the confirmation did not finish")
-        check(
-            seconds["hook"] < HOOK_SECONDS,
-            f"the confirmation waited {seconds['hook']:.1f} s for the batch's lock",
-        )
+        with WriteGate(self.registry) as gate:
+            gate.close([target])
+            batch = Worker("batch", self.full_run, ids, True)
+            seconds = self.confirm_at_gate(gate, target, batch)
+            stats = batch.result(PAUSE_SECONDS)
         after_batch = self.stored([target])[target]
-        check(after_batch["marks"] >= 1, "the locked client was not marked for the next run")
+        check(stats["written"] == len(ids), f"the batch wrote {stats['written']} of {len(ids)}")
+        check(
+            after_batch["count"] == 2,
+            f"the batch should store the 2 orders it read, stored {after_batch['count']}",
+        )
+        check(after_batch["marks"] >= 1, "the client written by the batch was not marked")
         self.incremental_run()
         final = self.stored([target])[target]
         check(final["count"] == 3, f"3 orders expected after the run, stored {final['count']}")
         check(final["status"] == "Permanent", f"Permanent expected, stored {final['status']}")
         check(final["marks"] == 0, "the mark stayed after the run")
         self.check_as_full_run(ids)
-        return f"hook took {seconds['hook']:.2f} s while the batch held the client"
+        return f"confirmed in {seconds:.2f} s between the batch's read and its write"
 
     def confirmations_during_a_run(self):
-        """Six orders confirmed during a full run all count once the marks are processed."""
+        """Six orders confirmed during a full run, each between its batch's read and write,
+        all count once the marks are processed."""
         ids = self.clients("Busy run", [[60, 45, 30]] * 300)
         self.forget_figures(ids)
         targets = ids[10::50][:6]
         recalculation = self.registry["partner.lifecycle.recalculation"]
-        seconds = []
-
-        def confirm_all():
-            for partner_id in targets:
-                seconds.append(self.confirm(partner_id))
-                time.sleep(0.05)
-
-        with mock.patch.object(recalculation, "_batch_size", 20):
-            run = threading.Thread(target=self.full_run, args=(ids,), name="run")
-            confirmer = threading.Thread(target=confirm_all, name="confirm")
-            run.start()
-            confirmer.start()
-            run.join()
-            confirmer.join()
+        with WriteGate(self.registry) as gate, mock.patch.object(recalculation, "_batch_size", 20):
+            gate.close(targets)
+            run = Worker("run", self.full_run, ids, True)
+            seconds = [self.confirm_at_gate(gate, partner_id, run) for partner_id in targets]
+            run.result(PAUSE_SECONDS)
+        after_run = self.stored(targets)
+        counts = [after_run[partner_id]["count"] for partner_id in targets]
+        check(counts == [3] * 6, f"the batches should store the 3 orders they read: {counts}")
+        marks = [after_run[partner_id]["marks"] for partner_id in targets]
+        check(min(marks) >= 1, f"every client confirmed during its batch is marked: {marks}")
         self.incremental_run()
         stored = self.stored(targets)
         counts = [stored[partner_id]["count"] for partner_id in targets]
         check(counts == [4] * 6, f"every client should count 4 orders, stored {counts}")
-        check(max(seconds) < HOOK_SECONDS, f"a confirmation waited {max(seconds):.1f} s")
         self.check_as_full_run(ids)
-        return f"6 of 6 confirmations counted, slowest {max(seconds):.2f} s"
+        return f"6 of 6 confirmations inside their batch counted, slowest {max(seconds):.2f} s"
 
     def two_runs_at_once(self):
         """Two full runs over the same clients at once: no deadlock, no error, one's result."""
@@ -319,19 +472,28 @@ class Scenarios:
                 env["res.partner"].browse(ids),
             )
             job_id = job.id
-        child = subprocess.Popen(
-            [sys.executable, *self._child_command(job_id)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        done = self._wait_for_progress(job_id, minimum=20)
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait()
-        check(done and done < len(ids), f"the job should have been killed mid-way ({done} done)")
+        # the job's batches have 10 clients: it is killed while writing its third batch
+        victim = ids[JOB_BATCH * 2 + 5]
+        with WriteGate(self.registry) as gate:
+            gate.close([victim])
+            child = subprocess.Popen(
+                [sys.executable, *self._child_command(job_id)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+            )
+            pid = gate.wait_for(victim, lambda: child.poll() is None)
+            child.kill()  # SIGKILL
+            child.wait()
+            output = child.stdout.read().decode(errors="replace")
+            check(pid, f"the job never came to write its third batch:\n{output[-2000:]}")
+            check(gate.end_session(pid), "the killed job's database session did not end")
+            done = self._job_done_count(job_id)
+        check(done == JOB_BATCH * 2, f"two batches of the killed job should count: {done}")
         with environment(self.registry) as env:
             job = env["partner.lifecycle.job"].browse(job_id)
             check(job.state == "running", f"the killed job is {job.state}")
             resumed_after = job.last_partner_id
+            check(resumed_after == ids[JOB_BATCH * 2 - 1], "the job resumes after its 2nd batch")
             env["partner.lifecycle.job"]._cron_run_jobs()
             check(job.state == "done", "the resumed job did not finish")
             check(job.done_count == len(ids), f"{job.done_count} of {len(ids)} clients done")
@@ -339,31 +501,20 @@ class Scenarios:
         statuses = {row["status"] for row in final.values()}
         check(statuses == {"Sleeping"}, f"every client should be sleeping: {statuses}")
         self.check_as_full_run(ids)
-        return f"killed after {done} clients; resumed after client {resumed_after}"
+        return f"killed while writing its third batch; resumed after client {resumed_after}"
 
     def _child_command(self, job_id):
-        """This script's command line, running one job slowly in a process of its own."""
+        """This script's command line, running one job in a process of its own, its writes
+        through the gate."""
         runner = os.path.join(os.path.dirname(__file__), "run_odoo.py")
         odoo_args = sys.argv[1 : sys.argv.index("--")]
         return [runner, *odoo_args, "--", "concurrency", "--run-job", str(job_id)]
 
-    def _wait_for_progress(self, job_id, minimum):
-        """Wait until the job has committed ``minimum`` clients; return how many it has."""
-        deadline = time.monotonic() + 60
-        done = 0
-        while time.monotonic() < deadline:
-            with environment(self.registry) as env:
-                env.cr.execute(
-                    SQL(
-                        "SELECT coalesce(done_count, 0) FROM partner_lifecycle_job WHERE id = %s",
-                        job_id,
-                    )
-                )
-                done = env.cr.fetchone()[0]
-            if done >= minimum:
-                return done
-            time.sleep(0.1)
-        return done
+    def _job_done_count(self, job_id):
+        """The clients the job has committed as done."""
+        with environment(self.registry) as env:
+            job = env["partner.lifecycle.job"].browse(job_id)
+            return job.done_count
 
 
 SCENARIOS = (
@@ -376,19 +527,11 @@ SCENARIOS = (
 )
 
 
-def run_job_slowly(env, job_id):
-    """The child process of ``killed_job_resumes``: run the job, 10 clients a batch, slowly."""
+def run_job_through_gate(env, job_id):
+    """The child process of ``killed_job_resumes``: run the job, ``JOB_BATCH`` clients a
+    batch, its writes through the gate."""
     recalculation = type(env["partner.lifecycle.recalculation"])
-    original = recalculation._run_batch
-
-    def slow(model, *args, **kwargs):
-        time.sleep(0.3)
-        return original(model, *args, **kwargs)
-
-    with (
-        mock.patch.object(recalculation, "_batch_size", 10),
-        mock.patch.object(recalculation, "_run_batch", slow),
-    ):
+    with gated(env.cr), mock.patch.object(recalculation, "_batch_size", JOB_BATCH):
         env["partner.lifecycle.job"].browse(job_id)._run(commit=True)
 
 
@@ -401,7 +544,7 @@ def main(env, argv):
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
     if args.run_job:
-        run_job_slowly(env, args.run_job)
+        run_job_through_gate(env, args.run_job)
         return 0
     env.cr.commit()
     scenarios = Scenarios(env.registry)

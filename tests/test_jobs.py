@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import LifecycleCommon
@@ -61,20 +62,32 @@ class TestJobs(LifecycleCommon):
 
     def test_job_resumes_after_the_last_client_done(self):
         """A job stopped after some clients goes on with the others only."""
-        job = self.jobs._queue_recalculation(self.company, self.sales_manager, self.clients)
-        job.write({"state": "running", "last_partner_id": self.clients[2].id, "done_count": 3})
-        seen = []
-        recalculation = type(self.env["partner.lifecycle.recalculation"])
-        original = recalculation._run_batch
-
-        def spy(model, company, ids, today, lock_first):
-            seen.extend(ids)
-            return original(model, company, ids, today, lock_first)
-
-        self.patch(recalculation, "_run_batch", spy)
-        job._run()
-        self.assertEqual(seen, self.clients[3:].ids)
+        self.env(user=self.sales_manager)["partner.lifecycle.status.change"].create(
+            {"partner_ids": [(6, 0, self.clients.ids)], "status_id": self.status_sleeping.id}
+        ).action_apply()
+        job = self.jobs.search([("user_id", "=", self.sales_manager.id)])
+        # meanwhile a client of the second batch moved to a company the requester cannot read
+        other = self.env["res.company"].create({"name": "Other Water", "lifecycle_tz": "UTC"})
+        self.clients[2].company_id = other
+        failure = None
+        try:  # no savepoint (assertRaises takes one): the first batch's work stays, as committed
+            job._run()
+        except AccessError as error:
+            failure = error
+        self.assertIsInstance(failure, AccessError, "the second batch fails")
+        self.assertEqual((job.state, job.done_count), ("running", 2))
+        self.assertEqual(job.last_partner_id, self.clients[1].id)
+        statuses = [client.lifecycle_status_id for client in self.clients]
+        self.assertEqual(statuses, [self.status_sleeping] * 2 + [self.status_new] * 3)
+        self.clients[2].company_id = False
+        self.jobs._cron_run_jobs()
         self.assertEqual((job.state, job.done_count), ("done", 5))
+        self.assertEqual(set(self.clients.mapped("lifecycle_status_id")), {self.status_sleeping})
+        manual = self.env["partner.lifecycle.history"].search(
+            [("partner_id", "in", self.clients.ids), ("origin", "=", "manual")]
+        )
+        self.assertEqual((len(manual), sorted(manual.partner_id.ids)), (5, self.clients.ids))
+        self.assertIn("Clients checked: 5, changed: 5.", job.result)
 
     def test_small_selection_stays_in_the_request(self):
         """At or under the threshold, the change is made at once, without a job."""

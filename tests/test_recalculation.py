@@ -1,7 +1,7 @@
 from datetime import date, timedelta
-from unittest.mock import patch
 
 from odoo.tests import freeze_time, tagged
+from odoo.tools import SQL
 
 from ..hooks import post_init_hook
 from .common import LifecycleCommon
@@ -61,19 +61,27 @@ class TestRecalculation(LifecycleCommon):
 
     def test_second_run_writes_nothing(self):
         """A recalculation right after another writes no row."""
-        self._aged_client("Idle", [300])
-        self._aged_client("Regular", [30, 20, 10])
+        idle = self._aged_client("Idle", [300])
+        regular = self._aged_client("Regular", [30, 20, 10])
         self.recalculation._recalculate_company(self.company)
-        written = []
-        original = type(self.recalculation)._write
+        clients = self.env["res.partner"].browse(self.recalculation._client_ids(self.company))
+        self.assertEqual(clients >= idle | regular, True)
+        before = self._row_versions(clients)
+        history = self.env["partner.lifecycle.history"].search_count([])
+        stats = self.recalculation._recalculate_company(self.company)
+        self.assertEqual((stats["clients"], stats["written"]), (len(clients), 0))
+        self.assertEqual(stats["changed"], 0)
+        self.assertEqual(self._row_versions(clients), before, "a client row was rewritten")
+        self.assertEqual(self.env["partner.lifecycle.history"].search_count([]), history)
 
-        def spy(recalculation, company, outcomes, today):
-            written.extend(outcomes)
-            return original(recalculation, company, outcomes, today)
-
-        with patch.object(type(self.recalculation), "_write", spy):
-            stats = self.recalculation._recalculate_company(self.company)
-        self.assertEqual((stats["changed"], written), (0, []))
+    def _row_versions(self, partners):
+        """The physical version of each partner row: any UPDATE of a row, even one that writes
+        the same values, gives it a new one."""
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL("SELECT id, ctid::text FROM res_partner WHERE id = ANY(%s)", partners.ids)
+        )
+        return dict(rows)
 
     def test_sleeping_client_not_rewritten_next_day(self):
         """A client already sleeping keeps its reason and has no review date: nothing to do."""

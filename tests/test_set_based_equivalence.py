@@ -6,7 +6,6 @@ from odoo.tests import tagged
 
 from ..bench import generate, naive
 from ..engine import REASON_TEXTS
-from ..models.partner_lifecycle_decision import FACT_COLUMNS
 from .common import LifecycleCommon
 
 TODAY = date(2025, 6, 30)
@@ -31,6 +30,7 @@ SETTINGS = [
         "lifecycle_frequency_window_days": 120,
         "lifecycle_frequency_trim_extremes": True,
         "lifecycle_planning_inactive_days": 30,
+        "lifecycle_next_order_method": "consumption",
     },
     {
         "lifecycle_permanent_order_count": 1,
@@ -39,7 +39,10 @@ SETTINGS = [
     },
 ]
 
-COMPARED = ["lifecycle_status_id", *FACT_COLUMNS]
+#: Every field the reference computes: status, status date, figures, hold.
+COMPARED = list(naive.WRITTEN_FIELDS)
+#: Many2one fields among them, compared by id.
+RELATIONAL = ("lifecycle_status_id", "lifecycle_hold_user_id", "lifecycle_error_order_id")
 
 
 @tagged("post_install", "-at_install")
@@ -58,6 +61,7 @@ class TestSetBasedEquivalence(LifecycleCommon):
         ids = [client_id for kind_ids in cls.kinds.values() for client_id in kind_ids]
         cls.clients = cls.env["res.partner"].browse(sorted(ids))
         cls._vary_starting_statuses()
+        cls._mix_products()
 
     @classmethod
     def _vary_starting_statuses(cls):
@@ -93,15 +97,37 @@ class TestSetBasedEquivalence(LifecycleCommon):
                 }
             )
 
+    @classmethod
+    def _mix_products(cls):
+        """Give some clients a second product: in every order and in larger quantities (it
+        becomes their main product), or in every other order only (it does not)."""
+        cooler = cls.env["product.product"].create(
+            {"name": "Cooler rental", "type": "service", "list_price": 3.0}
+        )
+        regular = random.Random(5).sample(cls.kinds["regular"], 10)
+        lines = []
+        for index, client_id in enumerate(regular):
+            orders = cls.env["sale.order"].search(
+                [("partner_id", "=", client_id), ("state", "=", "sale")], order="date_order"
+            )
+            every = index % 2 == 0
+            lines += [
+                {"order_id": order.id, "product_id": cooler.id, "product_uom_qty": 5 + n % 3}
+                for n, order in enumerate(orders)
+                if every or n % 2
+            ]
+        cls.env["sale.order.line"].create(lines)
+
     def _expected(self):
-        """Each client's values computed alone: ORM search of its orders, then the engine."""
+        """Each client's values computed alone: ORM reads of its facts, then the engine."""
         expected, reasons = {}, Counter()
         for client in self.clients:
-            decision, status_id = naive.client_decision(client, TODAY)
-            values = naive.decision_values(client, decision, status_id)
+            values, decision, _changed = naive.client_values(client, TODAY)
             expected[client.id] = self._normalized(values)
-            reasons[decision.reason_code] += 1
-            reasons.update(entry.reason_code for entry in decision.history)
+            reasons[decision.reason_code if decision else "unusable_date"] += 1
+            if decision:
+                reasons.update(entry.reason_code for entry in decision.history)
+            reasons[f"method:{values['lifecycle_next_order_method']}"] += 1
         return expected, reasons
 
     def _normalized(self, values):
@@ -115,9 +141,7 @@ class TestSetBasedEquivalence(LifecycleCommon):
         return {
             row["id"]: {
                 **{name: row[name] for name in COMPARED},
-                "lifecycle_status_id": row["lifecycle_status_id"][0]
-                if row["lifecycle_status_id"]
-                else False,
+                **{name: row[name][0] if row[name] else False for name in RELATIONAL},
             }
             for row in self.clients.read(COMPARED)
         }
@@ -153,9 +177,16 @@ class TestSetBasedEquivalence(LifecycleCommon):
                 self.recalculation._recalculate_company(self.company, today=TODAY)
             self._assert_same(expected, self._actual(), f"settings {number} {settings}")
         # A stored reason is kept while the status stays, so "former_kept" shows only for a
-        # former client without one; a reactivation needs a new order (tests/test_transitions).
+        # former client without one; a reactivation needs a new order (tests/test_card).
         exercised = set(REASON_TEXTS) - {"former_kept", "reactivated"}
-        self.assertEqual(set(seen) & exercised, exercised, "every rule of the engine is exercised")
+        codes = {code for code in seen if not code.startswith("method:")}
+        self.assertEqual(codes & exercised, exercised, "every rule of the engine is exercised")
+        self.assertGreater(seen["method:consumption"], 0, "next orders by consumption")
+
+    def test_reference_compares_every_written_field(self):
+        """Every client field the set-based path writes is one the reference computes."""
+        decisions = self.env["partner.lifecycle.decision"]
+        self.assertEqual(set(decisions._written_fields()), set(COMPARED))
 
     def test_second_run_changes_nothing(self):
         """A second recalculation on the same day finds the stored values already right."""
