@@ -42,6 +42,24 @@ class TestCard(LifecycleCommon):
         self.assertEqual(client.lifecycle_next_order_date, TODAY + timedelta(days=30))
         self.assertIn("next expected 5 Jan 2027", line)
 
+    def test_rebuilt_history_of_a_returning_sleeper_reads_ordered_again(self):
+        """The history rebuilt from the orders gives the return its true reason and day."""
+        client = self._aged_client("Back", [490, 460, 430, 10], today=TODAY)
+        self.env["partner.lifecycle.reconstruction"]._reconstruct_history(
+            self.company, ids=client.ids, today=TODAY
+        )
+        rows = self._history(client).filtered(lambda row: row.origin == "reconstructed")
+        moves = [(row.new_status_id, row.reason) for row in rows]
+        self.assertEqual(
+            moves[-2:],
+            [
+                (self.status_sleeping, "No order for 180 days (limit 180)"),
+                (self.status_permanent, "Ordered again after 420 days"),
+            ],
+        )
+        self.assertEqual(rows[-1].date.date(), ago(10))
+        self.assertEqual(client.lifecycle_status_date, ago(10))
+
     def test_held_client_reads_held_not_overdue_reason(self):
         """Permanent by hand for a late client: the card says held until the next order."""
         client = self._aged_client("Late", [60, 50, 40, 32], today=TODAY)
