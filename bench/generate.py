@@ -232,6 +232,15 @@ class ClientPlan:
     termination_reason: str | None = None
 
     @property
+    def status_date(self):
+        """The day its status was given: at creation, or (a status set by hand) the day a
+        person set it, after its third confirmed order (else its first delivery)."""
+        if self.status != "manual":
+            return self.joined
+        days = sorted(o.moment.date() for o in self.orders if o.confirmed)
+        return days[2] if len(days) > 2 else self.first_delivery or self.joined
+
+    @property
     def first_delivery(self):
         """Day of the first delivery of a confirmed order, as the delivery hook records it."""
         days = [o.delivered.date() for o in self.orders if o.confirmed and o.delivered]
@@ -751,7 +760,7 @@ class Loader:
                 user_id, f"C{plan.index + 1:07d}", None, plan.street, city, zip_code,
                 *self.region, plan.phone, "+" + "".join(c for c in plan.phone if c.isdigit()),
                 plan.email, plan.email, 1, created, created, status_id,
-                plan.joined if status_id else None, plan.first_delivery, plan.terminated,
+                plan.status_date if status_id else None, plan.first_delivery, plan.terminated,
                 plan.termination_reason,
             )
         )  # fmt: skip
