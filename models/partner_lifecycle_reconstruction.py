@@ -100,8 +100,11 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
     @api.model
     def _explain_unexplained_statuses(self, ids):
         """Give a history row to each of these clients whose status no row explains (a
-        status set by hand before the history kept it): "Set by hand", dated on its
-        status date (at noon UTC). Returns the number of rows added."""
+        status set by hand, or given by a version that kept no history), dated on its
+        status date: "Set by hand" for a status of the company's own or without a stored
+        reason, else the stored reason the card shows (by the rules, unless held). Returns
+        the number of rows added."""
+        companies = self.env["res.company"]
         self.env.cr.execute(
             SQL(
                 """INSERT INTO partner_lifecycle_history
@@ -109,17 +112,32 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
                         reason_code, reason_params, user_id, create_uid, create_date,
                         write_uid, write_date)
                    SELECT p.id, p.company_id, p.user_id,
-                          coalesce(p.lifecycle_status_date, p.create_date::date) + time '12:00',
-                          p.lifecycle_status_id, 'manual', 'set_by_hand', '{}'::jsonb,
+                          ((coalesce(p.lifecycle_status_date, p.create_date::date) + time '12:00')
+                           AT TIME ZONE %(zone)s) AT TIME ZONE 'UTC',
+                          p.lifecycle_status_id,
+                          CASE WHEN r.role IS NULL OR p.lifecycle_held
+                                    OR p.lifecycle_reason_code IS NULL
+                               THEN 'manual' ELSE 'automatic' END,
+                          CASE WHEN r.role IS NULL OR p.lifecycle_reason_code IS NULL
+                               THEN 'set_by_hand' ELSE p.lifecycle_reason_code END,
+                          CASE WHEN r.role IS NULL OR p.lifecycle_reason_code IS NULL
+                               THEN '{}'::jsonb
+                               ELSE coalesce(p.lifecycle_reason_params, '{}'::jsonb) END,
                           %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
                           now() AT TIME ZONE 'UTC'
                      FROM res_partner p
+                     JOIN res_company rc ON rc.id = %(company)s
+                LEFT JOIN (%(roles)s) r ON r.company_id = rc.id
+                                      AND r.status_id = p.lifecycle_status_id
                     WHERE p.id = ANY(%(ids)s) AND p.lifecycle_status_id IS NOT NULL
                       AND NOT EXISTS (SELECT 1 FROM partner_lifecycle_history h
                                        WHERE h.partner_id = p.id
                                          AND h.new_status_id = p.lifecycle_status_id)""",
                 uid=self.env.uid,
                 ids=list(ids),
+                zone=companies._lifecycle_timezone_sql("rc"),
+                company=companies._lifecycle_ruling_company_sql("p"),
+                roles=companies._lifecycle_roles_query(),
             )
         )
         return self.env.cr.rowcount

@@ -128,6 +128,39 @@ for label, domain in {
         ("lifecycle_order_count", "=", 0), ("lifecycle_reason_code", "=", "new_waiting")],
 }.items():
     print(f"{label}: {kw('res.partner', 'search_count', domain)}")
+
+def card(label, domain):  # one client's card as a person reads it, and its last history row
+    ids = kw("res.partner", "search", domain, 0, 1, "id")
+    if not ids:
+        return print(f"{label}: none")
+    fields = ["name", "lifecycle_status_id", "lifecycle_status_date", "lifecycle_reason",
+              "lifecycle_explanation"]
+    (row,) = kw("res.partner", "read", ids, fields)
+    (last,) = kw("partner.lifecycle.history", "search_read", [("partner_id", "=", ids[0])],
+                 ["date", "new_status_id", "reason", "origin"], 0, 1, "id desc")
+    print(f"{label}: {row['name']}: {row['lifecycle_status_id'][1]} с {row['lifecycle_status_date']}")
+    print(f"  причина: {row['lifecycle_reason']}\n  кратко: {row['lifecycle_explanation']}")
+    print(f"  история: {last['date']} {last['new_status_id'][1]} — {last['reason']} ({last['origin']})")
+    return ids[0]
+
+def act(client_id, status_id, reason, until=False):  # the mass update wizard, as a person
+    wizard = kw("partner.lifecycle.status.change", "create", {"partner_ids": [(6, 0, [client_id])],
+                "status_id": status_id, "reason": reason, "hold_until": until})
+    kw("partner.lifecycle.status.change", "action_apply", [wizard])
+
+roles = kw("res.company", "read", [user["user_companies"]["current_company"]],
+           ["lifecycle_status_on_first_order_id", "lifecycle_status_former_id",
+            "lifecycle_status_permanent_id"])[0]
+card("reactivated client", [("lifecycle_reason_code", "=", "reactivated")])
+card("status set by hand (the company's own)", [*clients, ("lifecycle_reason_code", "=", "manual_kept")])
+late = kw("res.partner", "search", [("lifecycle_status_id", "=", roles["lifecycle_status_permanent_id"][0]),
+          ("lifecycle_next_order_date", "<", date.today().isoformat())], 0, 2, "id")
+if len(late) == 2:
+    until = (date.today() + timedelta(days=14)).isoformat()
+    act(late[0], roles["lifecycle_status_on_first_order_id"][0], "договорились по телефону", until)
+    card("held by hand (a late permanent client set to working)", [("id", "=", late[0])])
+    act(late[1], roles["lifecycle_status_former_id"][0], "переехал")
+    card("former by hand", [("id", "=", late[1])])
 EOF
     exit $?
 fi
