@@ -20,3 +20,4 @@ from . import test_tours
 from . import test_planning
 from . import test_reports
 from . import test_status_sharing
+from . import test_wizard_selection
