@@ -20,3 +20,5 @@ from . import test_tours
 from . import test_planning
 from . import test_reports
 from . import test_definitions
+from . import test_status_sharing
+from . import test_wizard_selection

@@ -96,6 +96,8 @@ class PartnerLifecycleRecalculate(models.TransientModel):
         if self.scope == "selected" and not self.partner_ids:
             raise UserError(self.env._("Select the clients in the contacts list first."))
         clients = self._clients() if self.scope == "selected" else self.env["res.partner"]
+        if self.scope == "selected" and not clients:
+            raise UserError(self.env._("Select at least one client."))
         clients._lifecycle_check_manager(
             self.env._("Only sales managers can recalculate client statuses.")
         )

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .selection import selected_partners
 
@@ -15,6 +16,7 @@ class PartnerLifecycleStatusChange(models.TransientModel):
         default=lambda self: selected_partners(self.env).commercial_partner_id,
     )
     partner_count = fields.Integer(string="Selected Clients", compute="_compute_partner_count")
+    selection_summary = fields.Char(string="Selection", compute="_compute_partner_count")
     status_id = fields.Many2one(
         "partner.lifecycle.status", string="New Status", required=True, ondelete="cascade"
     )
@@ -27,12 +29,19 @@ class PartnerLifecycleStatusChange(models.TransientModel):
     @api.depends("partner_ids")
     def _compute_partner_count(self):
         for wizard in self:
-            wizard.partner_count = len(wizard.partner_ids)
+            count = len(wizard.partner_ids)
+            wizard.partner_count = count
+            if count == 1:
+                wizard.selection_summary = self.env._("1 client selected.")
+            else:
+                wizard.selection_summary = self.env._("%(count)s clients selected.", count=count)
 
     def action_apply(self):
         """Change the clients' status now, or in the background for a large selection."""
         self.ensure_one()
         clients = self.partner_ids.commercial_partner_id
+        if not clients:
+            raise UserError(self.env._("Select at least one client."))
         jobs = self.env["partner.lifecycle.job"]
         if jobs._runs_in_background(clients):
             clients.check_access("read")

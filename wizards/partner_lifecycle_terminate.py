@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .selection import selected_partners
 
@@ -12,9 +13,9 @@ class PartnerLifecycleTerminate(models.TransientModel):
     partner_ids = fields.Many2many(
         "res.partner",
         string="Clients",
-        required=True,
         default=lambda self: selected_partners(self.env).commercial_partner_id,
     )
+    selection_summary = fields.Char(string="Selection", compute="_compute_selection_summary")
     date = fields.Date(
         string="Termination Date",
         required=True,
@@ -22,11 +23,27 @@ class PartnerLifecycleTerminate(models.TransientModel):
     )
     reason = fields.Text()
 
+    @api.depends("partner_ids")
+    def _compute_selection_summary(self):
+        for wizard in self:
+            if len(wizard.partner_ids) == 1:
+                wizard.selection_summary = self.env._(
+                    "The client gets the status of terminated contracts; automation no longer "
+                    "changes it."
+                )
+            else:
+                wizard.selection_summary = self.env._(
+                    "The selected clients get the status of terminated contracts; automation "
+                    "no longer changes it."
+                )
+
     def action_terminate(self):
         """Set the former status, the date and the reason on every client (in the background
         for a large selection)."""
         self.ensure_one()
         clients = self.partner_ids.commercial_partner_id
+        if not clients:
+            raise UserError(self.env._("Select at least one client."))
         jobs = self.env["partner.lifecycle.job"]
         if jobs._runs_in_background(clients):
             clients._lifecycle_check_manager(
