@@ -133,16 +133,30 @@ class PartnerLifecycleHistory(models.Model):
         """The reason ``code`` with its ``params`` in the reader's language and date format."""
         if not code or code not in REASONS:
             return ""
-        values = dict(params or {})
+        values = self._numbers(params or {})
         for key in DATE_PARAMS & set(values):
             values[key] = format_date(self.env, values[key]) if values[key] else ""
         return self.env._(REASONS[code]) % values  # pylint: disable=translation-not-lazy
 
     @api.model
+    def _numbers(self, params):
+        """``params`` with each number written as the reader writes it: a whole number as
+        it is, a fraction with one decimal and the decimal separator of the reader's
+        language ("3,6" in Russian)."""
+        point = self.env["res.lang"]._get_data(code=self.env.lang or "en_US").decimal_point or "."
+        values = dict(params)
+        for key, value in values.items():
+            if isinstance(value, float):
+                values[key] = (
+                    str(int(value)) if value.is_integer() else f"{value:.1f}".replace(".", point)
+                )
+        return values
+
+    @api.model
     def _line_text(self, code, params):
         """One part of the card's rhythm line (engine ``explain``), in the reader's language
         and date format."""
-        values = dict(params)
+        values = self._numbers(params)
         if "date" in values:
             pattern = "d MMM y" if values.pop("year") else "d MMM"
             values["date"] = format_date(self.env, values["date"], date_format=pattern)

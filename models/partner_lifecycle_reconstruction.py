@@ -6,6 +6,7 @@ acts are kept: only automatic and reconstructed rows are replaced, and a status
 that no row explains gets one ("Set by hand", on its status date).
 """
 
+import json
 from collections import Counter
 
 from odoo import api, models
@@ -65,7 +66,7 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
                         )
                         old = status_id
                 if old and old == row["status_id"]:
-                    since[row["id"]] = changes[-1].day
+                    since[row["id"]] = changes[-1]
             replaced = sorted({change.partner_id for change in changes})
             self.env.cr.execute(
                 SQL(
@@ -76,18 +77,15 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
             )
             self.env["partner.lifecycle.history"]._log_rows(changes)
             if since:
-                self.env.cr.execute(
-                    SQL(
-                        """UPDATE res_partner p SET lifecycle_status_date = v.day
-                             FROM unnest(%s::int[], %s::date[]) AS v(id, day)
-                            WHERE p.id = v.id""",
-                        list(since),
-                        list(since.values()),
-                    )
-                )
+                self._write_entries(list(since.values()))
             added = self._explain_unexplained_statuses(batch)
             self.env["res.partner"].browse(batch).invalidate_recordset(
-                ["lifecycle_status_date", "lifecycle_history_ids"]
+                [
+                    "lifecycle_status_date",
+                    "lifecycle_reason_code",
+                    "lifecycle_reason_params",
+                    "lifecycle_history_ids",
+                ]
             )
             batch_stats = Counter(clients=len(batch), rows=len(changes) + added)
             if on_batch:
@@ -96,6 +94,28 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             stats.update(batch_stats)
         return stats
+
+    @api.model
+    def _write_entries(self, rows):
+        """The card of a client whose replay ends in its current status: "status since" is
+        the day it entered it, and (unless held by hand) the reason is that transition's, as
+        its last history row says."""
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p SET lifecycle_status_date = v.day,
+                          lifecycle_reason_code = CASE WHEN p.lifecycle_held
+                              THEN p.lifecycle_reason_code ELSE v.code END,
+                          lifecycle_reason_params = CASE WHEN p.lifecycle_held
+                              THEN p.lifecycle_reason_params ELSE v.params::jsonb END
+                     FROM unnest(%s::int[], %s::date[], %s::varchar[], %s::text[])
+                          AS v(id, day, code, params)
+                    WHERE p.id = v.id""",
+                [row.partner_id for row in rows],
+                [row.day for row in rows],
+                [row.reason_code for row in rows],
+                [json.dumps(row.reason_params) if row.reason_params else None for row in rows],
+            )
+        )
 
     @api.model
     def _explain_unexplained_statuses(self, ids):

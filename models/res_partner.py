@@ -250,7 +250,10 @@ class ResPartner(models.Model):
         for partner in self:
             explanation = partner._lifecycle_explanation()
             parts = [history._line_text(code, params) for code, params in explanation.lines]
-            partner.lifecycle_explanation = "; ".join(parts) + "." if parts else False
+            text = "; ".join(parts)
+            partner.lifecycle_explanation = (
+                (text if text.endswith(".") else text + ".") if parts else False
+            )
 
     def _lifecycle_explanation(self):
         """What the card says of this client, from its stored decision."""

@@ -127,3 +127,23 @@ class TestCard(LifecycleCommon):
         self.assertEqual(len(rows), 1)
         self.assertEqual((rows.new_status_id, rows.reason_code), (own, "set_by_hand"))
         self.assertEqual(rows.date.date(), ago(100))
+
+    def test_russian_card_reads_native(self):
+        """In Russian: a decimal comma, dates in the reader's format, no double dot."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(
+            ["partner_lifecycle"], ["ru_RU"], overwrite=True
+        )
+        client = self._aged_client("Late", [60, 50, 40, 32], today=TODAY)
+        self.recalculation._recalculate_partners(client, today=TODAY)
+        client.invalidate_recordset()
+        line = client.with_context(lang="ru_RU").lifecycle_explanation
+        self.assertIn("в 3,4 раза", line)  # 32 idle days over (10 + 10 + 8) / 3
+        self.assertNotIn("..", line)
+        self.assertEqual(line.endswith("."), True)
+        client.with_user(self.salesman)._lifecycle_change_by_person(
+            self.status_working, hold_until=TODAY + timedelta(days=10)
+        )
+        client.invalidate_recordset()
+        reason = client.with_context(lang="ru_RU").lifecycle_reason
+        self.assertEqual(reason, "Закреплён вручную до 16.12.2026")

@@ -105,7 +105,7 @@ class TestInsight(LifecycleCommon):
         self.assertEqual(weekly.lifecycle_status_id, at_risk)
         self.assertEqual(weekly.lifecycle_status_date, ago(25) + timedelta(days=14))
         self.assertEqual(
-            weekly.lifecycle_reason, "No order for 25 days, 3.6x the usual interval of 7.0 days"
+            weekly.lifecycle_reason, "No order for 25 days, 3.6x the usual interval of 7 days"
         )
         self.assertEqual(monthly.lifecycle_status_id, self.status_permanent)
         self._order(weekly)
