@@ -9,6 +9,9 @@ from odoo.tools import SQL, mute_logger
 
 from .common import LifecycleCommon
 
+#: The logger that reports a client whose dates the rules cannot use.
+DECISION_LOGGER = "odoo.addons.partner_lifecycle.models.partner_lifecycle_decision"
+
 TODAY = date(2026, 6, 1)
 
 
@@ -189,7 +192,7 @@ class TestEvents(LifecycleCommon):
             SQL("UPDATE sale_order SET date_order = '9999-12-30 12:00' WHERE id = %s", orders[0].id)
         )
         self.env.invalidate_all()
-        with mute_logger("odoo.addons.partner_lifecycle.models.partner_lifecycle_recalculation"):
+        with mute_logger(DECISION_LOGGER):
             stats = self.recalculation._recalculate_company(self.company)
         self.assertEqual(stats["errors"], 1)
         self.assertEqual(idle.lifecycle_status_id, self.status_sleeping)
@@ -198,7 +201,7 @@ class TestEvents(LifecycleCommon):
             bad.lifecycle_error, f"Cannot compute: order {orders[0].name} has date 9999-12-30"
         )
         self.assertEqual(bad.lifecycle_status_id, self.status_permanent)
-        with mute_logger("odoo.addons.partner_lifecycle.models.partner_lifecycle_recalculation"):
+        with mute_logger(DECISION_LOGGER):
             new_order = self._order(bad)
         self.assertEqual(new_order.state, "sale")
         orders[0].date_order = datetime.combine(TODAY - timedelta(days=40), time(12))
