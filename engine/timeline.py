@@ -75,6 +75,25 @@ def transitions(facts, settings, today, termination_date=None, start=None):
     return result
 
 
+def resume_point(facts, today, only_time_passed):
+    """Where the replay of a client's past may resume to date a new status: ``(day, role)``
+    on the later of the day it entered its stored status (``facts.status_date``) and its
+    last order day up to ``today``, in its stored role; None to replay from the start.
+
+    Only when ``only_time_passed``: nothing changed the client's past since its stored
+    status was decided (a scheduled run of a client no order event marked). An order
+    event may change the past, and a status held by hand or of the company's own is not
+    the replay's: those replay from the start.
+    """
+    since = facts.status_date
+    if not only_time_passed or not facts.current_role or facts.held_order_count is not None:
+        return None
+    if since is None or since > today:
+        return None
+    past_orders = [day for day in facts.order_dates if day <= today]
+    return (max([since, *past_orders]), facts.current_role)
+
+
 def status_since(facts, settings, today, role, termination_date=None, start=None):
     """The last day on which the replay made the client enter ``role``, or None
     (``start``: see :func:`transitions`)."""
@@ -84,4 +103,4 @@ def status_since(facts, settings, today, role, termination_date=None, start=None
     return None
 
 
-__all__ = ["Transition", "status_since", "transitions"]
+__all__ = ["Transition", "resume_point", "status_since", "transitions"]

@@ -23,6 +23,7 @@ from odoo.tools import SQL
 
 from ..engine import Card, ClientFacts, UnusableDate, decide, decide_act, explain, status_since
 from ..engine.acts import NO_STATUS
+from ..engine.timeline import resume_point
 from .partner_lifecycle_history import HistoryRow
 
 _logger = logging.getLogger(__name__)
@@ -95,23 +96,10 @@ class PartnerLifecycleDecision(models.AbstractModel):
         return outcome
 
     def _replay_start(self, row, facts, today):
-        """Where the replay of a client's past may resume to date its new status: on the
-        later of the day it entered its stored status and its last order day, in that
-        status; None to replay from the start.
-
-        Only the scheduled run resumes (``lifecycle_time_only``), for clients that no
-        order event marked: nothing changed their past since their stored status was
-        decided, only time passed. An order event (a re-dated or cancelled order) may
-        change the past, and a status held by hand or of the company's own is not the
-        replay's: those replay from the start.
-        """
-        since = row["status_date"]
-        if not self.env.context.get("lifecycle_time_only") or row["marked"]:
-            return None
-        if not facts.current_role or row["lifecycle_held"] or not since or since > today:
-            return None
-        past_orders = [day for day in facts.order_dates if day <= today]
-        return (max([since, *past_orders]), facts.current_role)
+        """Where the replay of a client's past may resume (engine ``resume_point``): only
+        the scheduled run (``lifecycle_time_only``) for a client no event marked."""
+        only_time = bool(self.env.context.get("lifecycle_time_only")) and not row["marked"]
+        return resume_point(facts, today, only_time)
 
     @api.model
     def _facts(self, row, role_of):

@@ -178,3 +178,22 @@ def test_clearing_the_status_ends_the_hold():
     decision = decide_act(facts, Act(SET_STATUS), DEFAULT, TODAY)
     assert (decision.status, decision.held, decision.role) == (NO_STATUS, False, None)
     assert decision.history[0].status == NO_STATUS
+
+
+def test_replay_resumes_only_when_time_alone_passed():
+    """A scheduled run of an unmarked client resumes its replay at its stored status; an
+    event, a hold or a status of the company's own replays from the start."""
+    from partner_lifecycle.engine.timeline import resume_point
+
+    facts = client(300, 200, role=SLEEPING, status_date=ago(20))
+    assert resume_point(facts, TODAY, True) == (ago(20), SLEEPING)
+    assert resume_point(facts, TODAY, False) is None
+    assert resume_point(client(10, role=WORKING, status_date=ago(40)), TODAY, True) == (
+        ago(10),
+        WORKING,
+    )
+    held = client(300, role=SLEEPING, status_date=ago(20), held_order_count=1)
+    assert resume_point(held, TODAY, True) is None
+    own = ClientFacts(order_dates=(ago(5),), current_status=9, status_date=ago(3))
+    assert resume_point(own, TODAY, True) is None
+    assert resume_point(client(5, role=WORKING, status_date=ago(-3)), TODAY, True) is None
