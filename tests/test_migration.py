@@ -212,3 +212,55 @@ class TestMigrationCompletesClients(UpgradeCommon):
         self.assertEqual(client.lifecycle_held, False)
         self.assertEqual(client.lifecycle_history_ids[:1].origin, "manual")
 
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-06-01 12:00:00")
+class TestMigrationRelease120(UpgradeCommon):
+    """18.0.1.1.0 databases: every status explained, holds kept, a full recalculation queued."""
+
+    def test_statuses_explained_holds_kept_job_queued_twice_no_op(self):
+        """Upgraded to 18.0.1.2.0: a status no row explained reads "Set by hand", a held
+        status stays held, a full recalculation waits for each company; a second run
+        changes nothing."""
+        held, imported = self._sleeping("Held"), self._aged_client("Imported", [30, 20, 10])
+        self._change(held, self.status_working, reason="Agreed by phone")
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("DELETE FROM partner_lifecycle_history WHERE partner_id = %s", imported.id)
+        )
+        self.env.invalidate_all()
+        self.env["partner.lifecycle.job"].search([]).unlink()
+        migration = load_migration("18.0.1.2.0")
+        migration.migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(held.lifecycle_status_id, self.status_working)
+        self.assertEqual(held.lifecycle_held, True)
+        self.assertEqual(held.lifecycle_hold_order_count, 1)
+        self.assertEqual(held.lifecycle_hold_note, "Agreed by phone")
+        rows = imported.lifecycle_history_ids
+        self.assertEqual(len(rows), 1)
+        self.assertEqual((rows.new_status_id, rows.origin), (self.status_permanent, "manual"))
+        self.assertEqual(rows.reason, "Set by hand")
+        self.assertEqual(rows.date.date(), imported.lifecycle_status_date)
+        self.assertEqual(imported.lifecycle_held, False)
+        self.assertEqual(self._queued_companies(), self.env["res.company"].search([]))
+        before = self._snapshot(held | imported)
+        migration.migrate(self.env.cr, "18.0.1.1.0")
+        self.assertEqual(self._snapshot(held | imported), before)
+        self.env["partner.lifecycle.job"]._cron_run_jobs()
+        self.recalculation._cron_recalculate()
+        self.assertEqual(held.lifecycle_status_id, self.status_working)
+        self.assertEqual(held.lifecycle_held, True)
+
+    def test_statuses_set_by_hand_before_holds_held(self):
+        """A database upgraded to 18.0.1.1.0 before its migration held the statuses set by
+        hand: 18.0.1.2.0 holds them, so the full recalculation keeps them."""
+        client = self._sleeping("Set in 18.0.1.0.0")
+        self._change(client, self.status_working)
+        self._forget_holds(client)
+        load_migration("18.0.1.2.0").migrate(self.env.cr, "18.0.1.1.0")
+        self.env["partner.lifecycle.job"]._cron_run_jobs()
+        self.env.invalidate_all()
+        self.assertEqual(client.lifecycle_status_id, self.status_working)
+        self.assertEqual(client.lifecycle_held, True)
+        self.assertEqual(client.lifecycle_reason, "Held by hand until the next order")
