@@ -11,7 +11,8 @@ run finds nothing to do.
 rely on: the hold of a status set by hand, and the review date from which the
 nightly run takes a client again. For every client of every company, the
 migration then holds the statuses people set by hand (18.0.1.0.0 kept only
-the history row of the change), recalculates the client with the add-on's own
+the history row of the change: the client's last row, with no order since),
+recalculates the client with the add-on's own
 recalculation, quietly as the install does (review date, interval spread,
 reason of the hold and every figure filled), and queues a full recalculation
 of each company. A second run holds no one again, finds the figures as they

@@ -7,9 +7,9 @@ and a person's act is decided by the rules' engine. For every client of every
 company, the migration
 
 - holds the statuses people set by hand that no hold records (a database
-  upgraded from 18.0.1.0.0 before the migration of 18.0.1.1.0 did it), so that
-  a person's status stays until the client's next order; statuses held before
-  stay held as they are;
+  upgraded from 18.0.1.0.0 by the first build of 18.0.1.1.0, whose migration
+  did not hold them), so that a person's status stays until the client's next
+  order; statuses held before stay held as they are;
 - gives a history row ("Set by hand", on its status date) to each status that
   no row explains;
 - queues a full recalculation of each company (a job, run soon by the job
@@ -42,6 +42,7 @@ def complete_clients(env):
         )
     companies._lifecycle_queue_full_recalculation()
     env.flush_all()
+    env.invalidate_all()  # the rows added in SQL
 
 
 def migrate(cr, version):
