@@ -8,8 +8,10 @@
 #    the add-on installed from this checkout (addons path) with its tests (browser tours in
 #    Debian's chromium, apt-get as root when missing), then upgraded (-u), the live
 #    concurrency scenarios on committed data (bench/concurrency.py), a benchmark smoke run, an uninstall
-#    and a reinstall (tools/check_odoo.sh); and installed from the wheel (pip, no addons
-#    path) with its tests. Any error, failed test or warning about the add-on fails the run.
+#    and a reinstall (tools/check_odoo.sh); the previous release (tools/releases.txt) installed
+#    from its commit with its generated data and statuses set by hand, upgraded to this
+#    checkout and checked (bench/upgrade_check.py); and installed from the wheel (pip, no
+#    addons path) with its tests. Any error, failed test or warning about the add-on fails the run.
 # Last line: "total: N passed, N failed, N skipped" (a failed step counts as one failure).
 # shellcheck disable=SC2015 # "A && record ok || record FAILED": record always succeeds
 # shellcheck disable=SC2317 # cleanup runs through trap
@@ -17,7 +19,7 @@ set -uo pipefail
 # shellcheck source=tools/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$PL_ROOT" || exit 1
-[ $# -eq 0 ] || { sed -n '2,13p' "$0" | cut -c3- && exit 2; }
+[ $# -eq 0 ] || { sed -n '2,15p' "$0" | cut -c3- && exit 2; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/partner_lifecycle_check.XXXXXX") || exit 1
 STEPS=() FAILED_STEPS=() LINES=() PASSED=0 FAILED=0 SKIPPED=0 STEP_FAILURES=0 DBS=()
@@ -74,7 +76,7 @@ build_wheel() {
     "$PL_DEV/python" -m zipfile -l "$WHEEL" | awk 'NR > 1 { print $1 }' >"$WORK/wheel.txt"
     echo "$(basename "$WHEEL"): $(wc -l <"$WORK/wheel.txt") files"
     grep -qx "odoo/addons/$PL_MODULE/__manifest__.py" "$WORK/wheel.txt" &&
-        ! grep -E "^odoo/addons/$PL_MODULE/(\.|tools/|tests_engine/|docs/|bench/(benchmark|demo|run_odoo))" "$WORK/wheel.txt" &&
+        ! grep -E "^odoo/addons/$PL_MODULE/(\.|tools/|tests_engine/|docs/|bench/(benchmark|demo|run_odoo|upgrade_check))" "$WORK/wheel.txt" &&
         record wheel ok || record wheel "FAILED (no manifest, or the files above)"
 }
 

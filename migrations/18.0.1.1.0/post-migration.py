@@ -1,4 +1,4 @@
-"""From 18.0.1.0.0: reasons stored as text in one language become a code and its parameters.
+"""From 18.0.1.0.0: stored reasons become codes; holds, review dates and figures are filled.
 
 The 18.0.1.0.0 reasons were sentences in the language of whoever ran the
 recalculation ("3 orders >= 3 -> permanent", "заказов: 3 >= 3 -> постоянный").
@@ -6,13 +6,26 @@ Each is read back into the code and the parameters of the engine's reason, so
 that every reader sees it in his language; a person's text in the history
 becomes that row's note. The old columns are dropped at the end, so a second
 run finds nothing to do.
+
+18.0.1.1.0 also keeps columns that 18.0.1.0.0 did not have and that its rules
+rely on: the hold of a status set by hand, and the review date from which the
+nightly run takes a client again. For every client of every company, the
+migration then holds the statuses people set by hand (18.0.1.0.0 kept only
+the history row of the change: the client's last row, with no order since),
+recalculates the client with the add-on's own
+recalculation, quietly as the install does (review date, interval spread,
+reason of the hold and every figure filled), and queues a full recalculation
+of each company. A second run holds no one again, finds the figures as they
+are, and finds the queued job.
 """
 
 import json
 import logging
 import re
 
-_logger = logging.getLogger(__name__)
+from odoo import SUPERUSER_ID, api
+
+_logger = logging.getLogger("odoo.addons.partner_lifecycle.migrations")
 
 #: The reason sentences of 18.0.1.0.0, in English and in Russian, by code.
 OLD_REASONS = {
@@ -132,11 +145,31 @@ def _convert_history(cr):
     return converted
 
 
+def complete_clients(env):
+    """Hold the statuses people set by hand, recalculate every client quietly, and queue a
+    full recalculation of each company (a job, run soon by the job cron)."""
+    recalculation = env["partner.lifecycle.recalculation"].with_context(lifecycle_quiet=True)
+    companies = env["res.company"].search([], order="id")
+    for company in companies:
+        reconstruction = env["partner.lifecycle.reconstruction"]
+        held = reconstruction._hold_statuses_set_by_hand(recalculation._client_ids(company))
+        stats = recalculation._recalculate_company(company)
+        _logger.info(
+            "client lifecycle: %s: %s statuses set by hand held, %s clients recalculated",
+            company.name,
+            held,
+            stats["clients"],
+        )
+    companies._lifecycle_queue_full_recalculation()
+    env.flush_all()
+
+
 def migrate(cr, version):
-    """Convert the stored reasons; safe to run twice (the old columns are gone after)."""
+    """Convert the stored reasons, then complete every client; safe to run twice."""
     if not version:
         return
     if _has_column(cr, "res_partner", "lifecycle_reason"):
         _logger.info("client lifecycle: %s partner reasons converted", _convert_partners(cr))
     if _has_column(cr, "partner_lifecycle_history", "reason"):
         _logger.info("client lifecycle: %s history reasons converted", _convert_history(cr))
+    complete_clients(api.Environment(cr, SUPERUSER_ID, {}))
