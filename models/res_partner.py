@@ -13,7 +13,7 @@ from ..engine.planning import (
     Schedule,
     weekdays_from_flags,
 )
-from ..engine.planning import MAX_DAYS as PLANNING_MAX_DAYS
+from ..engine.settings import SCHEDULE_INTERVAL_LIMITS
 
 _lt = LazyTranslate(__name__)
 
@@ -370,7 +370,9 @@ class ResPartner(models.Model):
                         "%(client)s: an interval contact schedule needs the days between "
                         "contacts (1 to %(max)s) and a first day.",
                         client=partner.display_name,
-                        max=PLANNING_MAX_DAYS,
+                        max=self.env["res.company"]._lifecycle_format_number(
+                            SCHEDULE_INTERVAL_LIMITS[1]
+                        ),
                     )
                 ) from None
 
