@@ -19,3 +19,4 @@ from . import test_engine
 from . import test_tours
 from . import test_planning
 from . import test_reports
+from . import test_order_dates
