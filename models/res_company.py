@@ -250,6 +250,7 @@ class ResCompany(models.Model):
 
     @api.constrains(*NUMBER_FIELDS)
     def _check_lifecycle_numbers(self):
+        """N, the periods, and the at-risk cap against its floor (both are number fields)."""
         for company in self:
             company._lifecycle_check_values({name: company[name] for name in NUMBER_FIELDS})
 
@@ -257,12 +258,6 @@ class ResCompany(models.Model):
     def _check_lifecycle_at_risk_factor(self):
         for company in self:
             company._lifecycle_check_values({FACTOR_FIELD: company[FACTOR_FIELD]})
-
-    @api.constrains(AT_RISK_FLOOR_FIELD, AT_RISK_CAP_FIELD)
-    def _check_lifecycle_at_risk_cap(self):
-        for company in self:
-            names = (AT_RISK_FLOOR_FIELD, AT_RISK_CAP_FIELD)
-            company._lifecycle_check_values({name: company[name] for name in names})
 
     @api.constrains(*PLANNING_NUMBER_FIELDS)
     def _check_lifecycle_planning_numbers(self):
