@@ -29,21 +29,14 @@ statuses, without an order in the period) in one query and asks
 from dataclasses import dataclass
 from datetime import date
 
+from .settings import SCHEDULE_INTERVAL_LIMITS
+
 #: Kinds of contact schedule.
 WEEKDAYS = "weekdays"
 INTERVAL = "interval"
 SCHEDULE_KINDS = (WEEKDAYS, INTERVAL)
 #: The weekdays in ``date.weekday()`` order (0 = Monday), as the models name their flags.
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-#: The largest postponement, overdue limit and schedule interval accepted (100 years).
-MAX_DAYS = 36500
-
-#: Lowest and highest value of each whole-number planning setting.
-PLANNING_LIMITS = {
-    "postpone_days": (0, MAX_DAYS),
-    "overdue_days": (0, MAX_DAYS),
-}
 
 
 @dataclass(frozen=True)
@@ -62,14 +55,15 @@ class Schedule:
     start: date | None = None
 
     def __post_init__(self):
+        low, high = SCHEDULE_INTERVAL_LIMITS
         if self.kind not in SCHEDULE_KINDS:
             raise ValueError(f"kind must be one of {', '.join(SCHEDULE_KINDS)}, got {self.kind!r}")
         if self.kind == WEEKDAYS:
             if not self.weekdays or not set(self.weekdays) <= set(range(7)):
                 raise ValueError(f"weekdays must be a non-empty set of 0..6, got {self.weekdays!r}")
-        elif not (1 <= self.interval_days <= MAX_DAYS) or self.start is None:
+        elif not (low <= self.interval_days <= high) or self.start is None:
             raise ValueError(
-                f"an interval schedule needs 1 <= interval_days <= {MAX_DAYS} and a start, "
+                f"an interval schedule needs {low} <= interval_days <= {high} and a start, "
                 f"got {self.interval_days!r} from {self.start!r}"
             )
 
@@ -208,8 +202,6 @@ def delivery_date(expected_date, date_from):
 
 __all__ = [
     "INTERVAL",
-    "MAX_DAYS",
-    "PLANNING_LIMITS",
     "SCHEDULE_KINDS",
     "WEEKDAYS",
     "WEEKDAY_NAMES",

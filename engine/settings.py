@@ -1,17 +1,30 @@
-"""Company settings of the lifecycle rules, as a validated value object."""
+"""Company settings of the lifecycle rules, as a validated value object, and the limits
+of every number a company sets and of the dates of confirmed orders.
 
+This module is the one definition of those limits: the engine validates its
+settings with them, and the Odoo layer derives its constraints, its SQL
+checks and its messages from them.
+"""
+
+import math
 from dataclasses import dataclass
+from datetime import timedelta
 
 from .roles import TRIGGER_DELIVERY, TRIGGERS
 
-#: The largest count of days a setting accepts (100 years): dates computed from a
-#: usable order date and any setting stay inside the calendar.
-MAX_DAYS = 36500
+#: The largest count of days a period setting accepts (D, P, G, X, the at-risk floor and
+#: cap, the planning overdue limit, a contact schedule's interval): ten years.
+MAX_DAYS = 3650
 #: The largest N accepted.
-MAX_ORDER_COUNT = 1000000
+MAX_ORDER_COUNT = 1000
+#: The largest move of the Postpone button of a delivery plan: a year.
+MAX_POSTPONE_DAYS = 365
+#: The largest at-risk factor accepted.
+MAX_FACTOR = 10.0
+#: A confirmed order may be dated at most this many days after the company's today.
+MAX_ORDER_DAYS_AHEAD = 365
 
-
-#: Lowest and highest value of each whole-number setting.
+#: Lowest and highest value of each whole-number setting of the rules.
 LIMITS = {
     "permanent_order_count": (1, MAX_ORDER_COUNT),
     "sleeping_days": (0, MAX_DAYS),
@@ -21,20 +34,49 @@ LIMITS = {
     "at_risk_min_days": (0, MAX_DAYS),
     "at_risk_max_days": (0, MAX_DAYS),
 }
-#: The largest at-risk factor accepted.
-MAX_FACTOR = 100.0
+#: Lowest and highest value of each whole-number setting of delivery planning.
+PLANNING_LIMITS = {
+    "postpone_days": (0, MAX_POSTPONE_DAYS),
+    "overdue_days": (0, MAX_DAYS),
+}
+#: Lowest and highest at-risk factor.
+FACTOR_LIMITS = (0.0, MAX_FACTOR)
+#: Lowest and highest count of days between two contacts of an interval schedule.
+SCHEDULE_INTERVAL_LIMITS = (1, MAX_DAYS)
 #: How the expected next order is found.
 NEXT_ORDER_METHODS = ("frequency", "consumption")
+
+
+def is_valid_factor(value):
+    """Whether ``value`` is an at-risk factor: a finite number within :data:`FACTOR_LIMITS`
+    (infinity and NaN are not)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    low, high = FACTOR_LIMITS
+    return math.isfinite(value) and low <= value <= high
+
+
+def is_valid_at_risk_cap(min_days, max_days):
+    """Whether the at-risk cap ``max_days`` fits the floor ``min_days``: 0 (no cap) or at
+    least the floor (a cap below it would silently replace the client's own rhythm)."""
+    return not max_days or max_days >= min_days
+
+
+def latest_order_date(today):
+    """The last day a confirmed order may be dated, seen from the company's ``today``."""
+    return today + timedelta(days=MAX_ORDER_DAYS_AHEAD)
 
 
 @dataclass(frozen=True)
 class LifecycleSettings:
     """The numbers and switches of one company's lifecycle rules.
 
-    Every count of days is a whole number of calendar days from 0 to
-    :data:`MAX_DAYS`, ``0`` meaning "off" where stated; N is from 1 to
-    :data:`MAX_ORDER_COUNT`. Invalid values raise :class:`ValueError` naming
-    the setting, so that bad settings never reach the rules.
+    Every count of days is a whole number of calendar days within its
+    :data:`LIMITS`, ``0`` meaning "off" where stated; N is from 1 to
+    :data:`MAX_ORDER_COUNT`; the at-risk factor is a finite number within
+    :data:`FACTOR_LIMITS`; the at-risk cap is 0 or at least the floor. Invalid
+    values raise :class:`ValueError` naming the setting, so that bad settings
+    never reach the rules.
     """
 
     #: N: a client with at least N confirmed orders is permanent (N >= 1).
@@ -76,8 +118,14 @@ class LifecycleSettings:
         factor = self.at_risk_factor
         if isinstance(factor, bool) or not isinstance(factor, int | float):
             raise ValueError(f"at_risk_factor must be a number, got {factor!r}")
-        if not 0 <= factor <= MAX_FACTOR:
-            raise ValueError(f"at_risk_factor must be between 0 and {MAX_FACTOR}, got {factor}")
+        if not is_valid_factor(factor):
+            low, high = FACTOR_LIMITS
+            raise ValueError(f"at_risk_factor must be between {low:g} and {high:g}, got {factor}")
+        if not is_valid_at_risk_cap(self.at_risk_min_days, self.at_risk_max_days):
+            raise ValueError(
+                f"at_risk_max_days must be 0 or at least at_risk_min_days "
+                f"({self.at_risk_min_days}), got {self.at_risk_max_days}"
+            )
         if self.next_order_method not in NEXT_ORDER_METHODS:
             choices = ", ".join(NEXT_ORDER_METHODS)
             method = self.next_order_method

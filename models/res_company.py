@@ -4,13 +4,19 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
 
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..engine import roles
-from ..engine.planning import PLANNING_LIMITS
-from ..engine.settings import LIMITS, MAX_FACTOR, LifecycleSettings
+from ..engine.settings import (
+    FACTOR_LIMITS,
+    LIMITS,
+    PLANNING_LIMITS,
+    LifecycleSettings,
+    is_valid_at_risk_cap,
+    is_valid_factor,
+)
 
 #: Company field holding the status of each role.
 ROLE_FIELDS = {
@@ -41,6 +47,30 @@ PLANNING_NUMBER_FIELDS = {
     "lifecycle_planning_postpone_days": "postpone_days",
     "lifecycle_planning_overdue_days": "overdue_days",
 }
+#: Lowest and highest value of each whole-number company field, from the engine's limits.
+NUMBER_LIMITS = {
+    **{name: LIMITS[engine_name] for name, engine_name in NUMBER_FIELDS.items()},
+    **{name: PLANNING_LIMITS[engine_name] for name, engine_name in PLANNING_NUMBER_FIELDS.items()},
+}
+FACTOR_FIELD = "lifecycle_at_risk_factor"
+AT_RISK_FLOOR_FIELD = "lifecycle_at_risk_min_days"
+AT_RISK_CAP_FIELD = "lifecycle_at_risk_max_days"
+
+
+def _range_check(limits):
+    """SQL condition keeping each column of ``limits`` (column -> (low, high)) in its range."""
+    return " AND ".join(
+        f"{column} BETWEEN {low} AND {high}" for column, (low, high) in limits.items()
+    )
+
+
+#: The SQL checks of the same limits, for writes that bypass the ORM.
+NUMBERS_CHECK = (
+    f"{_range_check({name: NUMBER_LIMITS[name] for name in NUMBER_FIELDS})} "
+    f"AND {_range_check({FACTOR_FIELD: FACTOR_LIMITS})} "
+    f"AND ({AT_RISK_CAP_FIELD} = 0 OR {AT_RISK_CAP_FIELD} >= {AT_RISK_FLOOR_FIELD})"
+)
+PLANNING_CHECK = _range_check({name: NUMBER_LIMITS[name] for name in PLANNING_NUMBER_FIELDS})
 
 
 class ResCompany(models.Model):
@@ -204,70 +234,80 @@ class ResCompany(models.Model):
         "of the company's address, else UTC.",
     )
 
+    # The engine's limits, as the Python constraints below; the names are kept from 18.0.1.0.0.
     _sql_constraints = [
         (
             "lifecycle_numbers_positive",
-            "CHECK (lifecycle_permanent_order_count >= 1 AND lifecycle_sleeping_days >= 0 "
-            "AND lifecycle_frequency_window_days >= 0 AND lifecycle_frequency_max_gap_days >= 0 "
-            "AND lifecycle_planning_inactive_days >= 0 AND lifecycle_at_risk_min_days >= 0 "
-            "AND lifecycle_at_risk_max_days >= 0 AND lifecycle_at_risk_factor >= 0)",
-            "The client lifecycle numbers cannot be negative, and N must be at least 1.",
+            f"CHECK ({NUMBERS_CHECK})",
+            "The client lifecycle numbers must stay within their limits: see the Client "
+            "Lifecycle settings.",
         ),
         (
             "lifecycle_planning_days_positive",
-            "CHECK (lifecycle_planning_postpone_days >= 0 "
-            "AND lifecycle_planning_overdue_days >= 0)",
-            "The delivery planning days cannot be negative.",
+            f"CHECK ({PLANNING_CHECK})",
+            "The delivery planning days must stay within their limits: see the Delivery "
+            "Planning settings.",
         ),
     ]
 
     @api.constrains(*NUMBER_FIELDS)
     def _check_lifecycle_numbers(self):
+        """N, the periods, and the at-risk cap against its floor (both are number fields)."""
         for company in self:
-            for field_name, engine_name in NUMBER_FIELDS.items():
-                value = company[field_name]
-                low, high = LIMITS[engine_name]
-                if low <= value <= high:
-                    continue
-                raise ValidationError(
-                    self.env._(
-                        "%(setting)s must be between %(low)s and %(high)s (company %(company)s).",
-                        setting=self._lifecycle_field_label(field_name),
-                        low=low,
-                        high=high,
-                        company=company.name,
-                    )
-                )
+            company._lifecycle_check_values({name: company[name] for name in NUMBER_FIELDS})
 
-    @api.constrains("lifecycle_at_risk_factor")
+    @api.constrains(FACTOR_FIELD)
     def _check_lifecycle_at_risk_factor(self):
         for company in self:
-            if not 0 <= company.lifecycle_at_risk_factor <= MAX_FACTOR:
-                raise ValidationError(
-                    self.env._(
-                        "%(setting)s must be between 0 and %(high)s (company %(company)s).",
-                        setting=self._lifecycle_field_label("lifecycle_at_risk_factor"),
-                        high=MAX_FACTOR,
-                        company=company.name,
-                    )
-                )
+            company._lifecycle_check_values({FACTOR_FIELD: company[FACTOR_FIELD]})
 
     @api.constrains(*PLANNING_NUMBER_FIELDS)
     def _check_lifecycle_planning_numbers(self):
         for company in self:
-            for field_name, engine_name in PLANNING_NUMBER_FIELDS.items():
-                low, high = PLANNING_LIMITS[engine_name]
-                if not low <= company[field_name] <= high:
-                    raise ValidationError(
-                        self.env._(
-                            "%(setting)s must be between %(low)s and %(high)s (company "
-                            "%(company)s).",
-                            setting=self._lifecycle_field_label(field_name),
-                            low=low,
-                            high=high,
-                            company=company.name,
-                        )
-                    )
+            company._lifecycle_check_values(
+                {name: company[name] for name in PLANNING_NUMBER_FIELDS}
+            )
+
+    @api.model
+    def _lifecycle_check_values(self, values):
+        """Refuse, with a message naming the setting and its allowed range, a lifecycle
+        number of ``values`` (company field name -> value, for the fields given) outside the
+        engine's limits; the at-risk cap is checked when the floor is given too. Models with
+        the same fields (the settings) call it on the values they are given, before the ORM
+        rounds the factor (an infinite or huge one would fail there)."""
+        for name, (low, high) in NUMBER_LIMITS.items():
+            value = values.get(name)
+            if isinstance(value, int | float) and not low <= value <= high:
+                raise self._lifecycle_range_error(name, low, high)
+        factor = values.get(FACTOR_FIELD)
+        if isinstance(factor, int | float) and not is_valid_factor(float(factor)):
+            raise self._lifecycle_range_error(FACTOR_FIELD, *FACTOR_LIMITS)
+        floor, cap = values.get(AT_RISK_FLOOR_FIELD), values.get(AT_RISK_CAP_FIELD)
+        if isinstance(floor, int) and isinstance(cap, int) and not is_valid_at_risk_cap(floor, cap):
+            raise ValidationError(
+                self.env._(
+                    "%(setting)s must be 0 (no cap) or at least %(low)s, the value of %(floor)s.",
+                    setting=self._lifecycle_field_label(AT_RISK_CAP_FIELD),
+                    low=self._lifecycle_format_number(floor),
+                    floor=self._lifecycle_field_label(AT_RISK_FLOOR_FIELD),
+                )
+            )
+
+    @api.model
+    def _lifecycle_range_error(self, field_name, low, high):
+        return ValidationError(
+            self.env._(
+                "%(setting)s must be between %(low)s and %(high)s.",
+                setting=self._lifecycle_field_label(field_name),
+                low=self._lifecycle_format_number(low),
+                high=self._lifecycle_format_number(high),
+            )
+        )
+
+    @api.model
+    def _lifecycle_format_number(self, value):
+        """A limit as the reader writes numbers (1,000 or 1 000; 10, not 10.0)."""
+        return formatLang(self.env, value, digits=0 if float(value).is_integer() else 1)
 
     @api.constrains(*ROLE_FIELDS.values())
     def _check_lifecycle_status_company(self):
@@ -374,6 +414,9 @@ class ResCompany(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        defaults = self.default_get([AT_RISK_FLOOR_FIELD, AT_RISK_CAP_FIELD])
+        for vals in vals_list:
+            self._lifecycle_check_values({**defaults, **vals})
         companies = super(
             ResCompany, self.with_context(lifecycle_no_status=True, lifecycle_no_recalculation=True)
         ).create(vals_list)
@@ -383,6 +426,7 @@ class ResCompany(models.Model):
         return companies.with_context(lifecycle_no_status=False, lifecycle_no_recalculation=False)
 
     def write(self, vals):
+        self._lifecycle_check_values(vals)
         rules = set(vals) & self._lifecycle_rule_fields()
         before = {company: company._lifecycle_rule_values() for company in self} if rules else {}
         result = super().write(vals)

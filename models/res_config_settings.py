@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -77,3 +77,15 @@ class ResConfigSettings(models.TransientModel):
     lifecycle_next_order_method = fields.Selection(
         related="company_id.lifecycle_next_order_method", readonly=False
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The fields are the company's: the same limits and messages, checked before the ORM
+        # rounds the values (an infinite or huge factor would fail there).
+        for vals in vals_list:
+            self.env["res.company"]._lifecycle_check_values(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["res.company"]._lifecycle_check_values(vals)
+        return super().write(vals)

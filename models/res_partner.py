@@ -4,7 +4,7 @@ from odoo.tools import SQL, Query
 
 from ..engine import CREATE
 from ..engine.planning import INTERVAL, WEEKDAY_NAMES, WEEKDAYS, schedule_from_columns
-from ..engine.planning import MAX_DAYS as PLANNING_MAX_DAYS
+from ..engine.settings import SCHEDULE_INTERVAL_LIMITS
 
 #: Context key that keeps the "at creation" status off new partners (users, companies).
 NO_STATUS_KEY = "lifecycle_no_status"
@@ -299,7 +299,9 @@ class ResPartner(models.Model):
                         "%(client)s: an interval contact schedule needs the days between "
                         "contacts (1 to %(max)s) and a first day.",
                         client=partner.display_name,
-                        max=PLANNING_MAX_DAYS,
+                        max=self.env["res.company"]._lifecycle_format_number(
+                            SCHEDULE_INTERVAL_LIMITS[1]
+                        ),
                     )
                 ) from None
 

@@ -2,9 +2,10 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..engine import FIRST_USABLE_DATE, LAST_USABLE_DATE, is_usable_date
+from ..engine.settings import MAX_ORDER_DAYS_AHEAD, latest_order_date
 
 #: Order fields whose change can change the figures of the clients it counts for.
 COUNTED_FIELDS = frozenset({"state", "partner_id", "date_order", "company_id"})
@@ -46,6 +47,29 @@ class SaleOrder(models.Model):
                         order=order.name,
                         first=FIRST_USABLE_DATE.isoformat(),
                         last=LAST_USABLE_DATE.isoformat(),
+                    )
+                )
+
+    @api.constrains("date_order", "state")
+    def _check_lifecycle_date_order_ahead(self):
+        """A confirmed order is dated at most a year after its company's today (a date further
+        ahead would keep its client from ever turning sleeping). Quotations may carry any
+        usable date: confirming one dates it today."""
+        for order in self._lifecycle_counted().filtered("date_order"):
+            if not is_usable_date(order.date_order.date()):
+                continue  # refused by _check_lifecycle_date_order
+            company = order.company_id
+            day = company._lifecycle_date(order.date_order)
+            latest = latest_order_date(company._lifecycle_today())
+            if day > latest:
+                raise ValidationError(
+                    self.env._(
+                        "The order date %(date)s of %(order)s is too far ahead: a confirmed "
+                        "order may be dated at most %(days)s days after today, until %(last)s.",
+                        date=format_date(self.env, day),
+                        order=order.name,
+                        days=MAX_ORDER_DAYS_AHEAD,
+                        last=format_date(self.env, latest),
                     )
                 )
 

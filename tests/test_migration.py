@@ -9,10 +9,11 @@ from .common import LifecycleCommon
 TODAY = date(2026, 6, 1)
 
 
-def load_migration(version="18.0.1.1.0"):
-    """The post-migration module of ``version``, as Odoo's upgrade runs it."""
-    path = file_path(f"partner_lifecycle/migrations/{version}/post-migration.py")
-    spec = importlib.util.spec_from_file_location(f"partner_lifecycle_migration_{version}", path)
+def load_migration(version="18.0.1.1.0", script="post-migration"):
+    """The migration ``script`` of ``version``, as Odoo's upgrade runs it."""
+    path = file_path(f"partner_lifecycle/migrations/{version}/{script}.py")
+    name = f"partner_lifecycle_migration_{version}_{script}".replace("-", "_")
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -264,3 +265,74 @@ class TestMigrationRelease120(UpgradeCommon):
         self.assertEqual(client.lifecycle_status_id, self.status_working)
         self.assertEqual(client.lifecycle_held, True)
         self.assertEqual(client.lifecycle_reason, "Held by hand until the next order")
+
+
+@tagged("post_install", "-at_install")
+class TestMigrationSettingsLimits(LifecycleCommon):
+    """18.0.1.0.0 databases: settings outside the new limits are brought within them."""
+
+    def _old_values(self, company_values, interval_days):
+        """Store settings the new limits refuse, as an 18.0.1.0.0 database may hold them."""
+        client = self._client("Every 20 years")
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute("ALTER TABLE res_company DROP CONSTRAINT res_company_lifecycle_numbers_positive")
+        cr.execute(
+            "ALTER TABLE res_company DROP CONSTRAINT res_company_lifecycle_planning_days_positive"
+        )
+        for name, value in company_values.items():
+            cr.execute(
+                f"UPDATE res_company SET {name} = %s WHERE id = %s",
+                (value, self.company.id),
+            )
+        cr.execute(
+            "UPDATE res_partner SET lifecycle_schedule_kind = 'interval',"
+            " lifecycle_schedule_interval_days = %s, lifecycle_schedule_start_date = '2020-01-01'"
+            " WHERE id = %s",
+            (interval_days, client.id),
+        )
+        self.env.invalidate_all()
+        return client
+
+    def test_values_brought_within_the_limits_and_run_twice(self):
+        """N 5,000 -> 1,000, D 5,000 -> 3,650, factor 50 -> 10, postpone 5,000 -> 365, floor
+        30 over cap 10 -> 10; in-range values are kept; a second run changes nothing."""
+        values = {
+            "lifecycle_permanent_order_count": 5000,
+            "lifecycle_sleeping_days": 5000,
+            "lifecycle_frequency_window_days": 400,
+            "lifecycle_frequency_max_gap_days": 36500,
+            "lifecycle_at_risk_factor": 50,
+            "lifecycle_at_risk_min_days": 30,
+            "lifecycle_at_risk_max_days": 10,
+            "lifecycle_planning_postpone_days": 5000,
+            "lifecycle_planning_overdue_days": 30,
+        }
+        client = self._old_values(values, 7300)
+        migration = load_migration("18.0.1.2.0", "post-settings-limits")
+        expected = {
+            "id": self.company.id,
+            "lifecycle_permanent_order_count": 1000,
+            "lifecycle_sleeping_days": 3650,
+            "lifecycle_frequency_window_days": 400,
+            "lifecycle_frequency_max_gap_days": 3650,
+            "lifecycle_at_risk_factor": 10.0,
+            "lifecycle_at_risk_min_days": 10,
+            "lifecycle_at_risk_max_days": 10,
+            "lifecycle_planning_postpone_days": 365,
+            "lifecycle_planning_overdue_days": 30,
+        }
+        with self.assertLogs(migration._logger.name, "WARNING") as logs:
+            migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(self.company.read(list(values))[0], expected)
+        self.assertEqual(client.lifecycle_schedule_interval_days, 3650)
+        # the floor, N, D, G, the factor, the postpone and the interval, each with its old value
+        self.assertEqual(len(logs.records), 7)
+        self.assertIn("lifecycle_sleeping_days 5000 is outside 0..3650", "\n".join(logs.output))
+        with self.assertNoLogs(migration._logger.name, "WARNING"):
+            migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(self.company.read(list(values))[0], expected)
+        settings = self.company._lifecycle_settings()
+        self.assertEqual((settings.permanent_order_count, settings.sleeping_days), (1000, 3650))

@@ -42,7 +42,8 @@ SETTINGS = st.builds(
     first_order_trigger=st.sampled_from(TRIGGERS),
     at_risk_factor=st.sampled_from([0.0, 1.5, 2.0]),
     at_risk_min_days=st.integers(min_value=0, max_value=30),
-    at_risk_max_days=st.integers(min_value=0, max_value=90),
+    # 0 (no cap) or at least the largest floor drawn: a cap below the floor is refused
+    at_risk_max_days=st.just(0) | st.integers(min_value=30, max_value=90),
 )
 
 TODAY = date(2024, 6, 30)

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from partner_lifecycle.engine.planning import (
     INTERVAL,
-    MAX_DAYS,
     WEEKDAYS,
     Due,
     PlanningFacts,
@@ -23,6 +22,7 @@ from partner_lifecycle.engine.planning import (
     schedule_floor,
     weekdays_from_flags,
 )
+from partner_lifecycle.engine.settings import SCHEDULE_INTERVAL_LIMITS
 
 PROPERTY = settings(max_examples=200, deadline=None, database=None)
 
@@ -84,7 +84,7 @@ def test_schedule_date_beyond_the_calendar():
         pytest.param({"kind": INTERVAL, "interval_days": 7}, id="interval-no-start"),
         pytest.param({"kind": INTERVAL, "interval_days": 0, "start": MONDAY}, id="interval-0"),
         pytest.param(
-            {"kind": INTERVAL, "interval_days": MAX_DAYS + 1, "start": MONDAY},
+            {"kind": INTERVAL, "interval_days": SCHEDULE_INTERVAL_LIMITS[1] + 1, "start": MONDAY},
             id="interval-too-long",
         ),
     ],

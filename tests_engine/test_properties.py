@@ -38,7 +38,8 @@ SETTINGS = st.builds(
     first_order_trigger=st.sampled_from(TRIGGERS),
     at_risk_factor=st.sampled_from([0.0, 1.5, 2.0, 3.0]),
     at_risk_min_days=st.integers(min_value=0, max_value=40),
-    at_risk_max_days=st.integers(min_value=0, max_value=200),
+    # 0 (no cap) or at least the largest floor drawn: a cap below the floor is refused
+    at_risk_max_days=st.just(0) | st.integers(min_value=40, max_value=200),
 )
 PAUSES = st.lists(st.tuples(DATES, DATES), max_size=2).map(
     lambda pairs: tuple((min(pair), max(pair)) for pair in pairs)

@@ -1,17 +1,32 @@
 """Validation of the company settings of the lifecycle rules."""
 
 import dataclasses
+from datetime import date
 
 import pytest
 
 from partner_lifecycle.engine import TRIGGER_DELIVERY, TRIGGER_ORDER, LifecycleSettings
-from partner_lifecycle.engine.settings import MAX_DAYS, MAX_ORDER_COUNT
+from partner_lifecycle.engine.settings import (
+    FACTOR_LIMITS,
+    LIMITS,
+    MAX_DAYS,
+    MAX_FACTOR,
+    MAX_ORDER_COUNT,
+    MAX_ORDER_DAYS_AHEAD,
+    MAX_POSTPONE_DAYS,
+    PLANNING_LIMITS,
+    SCHEDULE_INTERVAL_LIMITS,
+    is_valid_at_risk_cap,
+    is_valid_factor,
+    latest_order_date,
+)
 
 DAY_SETTINGS = (
     "sleeping_days",
     "frequency_window_days",
     "frequency_max_gap_days",
     "planning_inactive_days",
+    "at_risk_min_days",
 )
 WHOLE_NUMBER_SETTINGS = ("permanent_order_count", *DAY_SETTINGS)
 
@@ -116,15 +131,109 @@ def test_settings_are_frozen():
     assert settings.sleeping_days == 180
 
 
+def test_the_limits_are_the_documented_ones():
+    """N up to 1,000; every period up to 3,650 days; a postpone up to 365; factor 0 to 10."""
+    assert (MAX_ORDER_COUNT, MAX_DAYS, MAX_POSTPONE_DAYS, MAX_FACTOR) == (1000, 3650, 365, 10.0)
+    assert LIMITS == {
+        "permanent_order_count": (1, 1000),
+        "sleeping_days": (0, 3650),
+        "frequency_window_days": (0, 3650),
+        "frequency_max_gap_days": (0, 3650),
+        "planning_inactive_days": (0, 3650),
+        "at_risk_min_days": (0, 3650),
+        "at_risk_max_days": (0, 3650),
+    }
+    assert PLANNING_LIMITS == {"postpone_days": (0, 365), "overdue_days": (0, 3650)}
+    assert FACTOR_LIMITS == (0.0, 10.0)
+    assert SCHEDULE_INTERVAL_LIMITS == (1, 3650)
+    assert MAX_ORDER_DAYS_AHEAD == 365
+
+
 @pytest.mark.parametrize("name", DAY_SETTINGS)
-def test_day_setting_above_100_years_is_refused(name):
-    """A count of days above MAX_DAYS (100 years) raises a ValueError naming the setting."""
-    LifecycleSettings(**{name: MAX_DAYS})
-    with pytest.raises(ValueError, match=f"{name} must be at most {MAX_DAYS}"):
-        LifecycleSettings(**{name: MAX_DAYS + 1})
+def test_day_setting_above_ten_years_is_refused(name):
+    """3,650 days (ten years) is accepted; 3,651 raises a ValueError naming the setting."""
+    assert getattr(LifecycleSettings(**{name: 3650}), name) == 3650
+    with pytest.raises(ValueError, match=f"{name} must be at most 3650, got 3651"):
+        LifecycleSettings(**{name: 3651})
 
 
-def test_order_count_above_the_maximum_is_refused():
-    """N above MAX_ORDER_COUNT raises a ValueError naming the setting."""
-    with pytest.raises(ValueError, match="permanent_order_count must be at most"):
-        LifecycleSettings(permanent_order_count=MAX_ORDER_COUNT + 1)
+def test_day_setting_of_5000_is_refused():
+    """D = 5,000 days raises a ValueError naming the setting and the largest value."""
+    with pytest.raises(ValueError, match="sleeping_days must be at most 3650, got 5000"):
+        LifecycleSettings(sleeping_days=5000)
+
+
+@pytest.mark.parametrize("value", [1001, 1000000], ids=["1001", "one-million"])
+def test_order_count_above_the_maximum_is_refused(value):
+    """N = 1,000 is accepted; N = 1,001 or 1,000,000 raises a ValueError naming the setting."""
+    assert LifecycleSettings(permanent_order_count=1000).permanent_order_count == 1000
+    with pytest.raises(
+        ValueError, match=f"permanent_order_count must be at most 1000, got {value}"
+    ):
+        LifecycleSettings(permanent_order_count=value)
+
+
+@pytest.mark.parametrize(
+    "value", [0, 0.0, 0.5, 2, 2.0, 10, 10.0], ids=["0", "0.0", "0.5", "2", "2.0", "10", "10.0"]
+)
+def test_factor_from_0_to_10_is_accepted(value):
+    """An at-risk factor from 0 to 10, whole or not, is kept as given."""
+    assert is_valid_factor(value) is True
+    assert LifecycleSettings(at_risk_factor=value).at_risk_factor == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [1e308, float("inf"), float("-inf"), float("nan"), -1, -0.1, 10.1, 11],
+    ids=["1e308", "inf", "minus-inf", "nan", "minus-1", "minus-0.1", "10.1", "11"],
+)
+def test_factor_outside_0_to_10_is_refused(value):
+    """A factor that is huge, infinite, not a number, negative or above 10 raises a ValueError."""
+    assert is_valid_factor(value) is False
+    with pytest.raises(ValueError, match="at_risk_factor must be between 0 and 10, got"):
+        LifecycleSettings(at_risk_factor=value)
+
+
+@pytest.mark.parametrize("value", ["2", None, True], ids=["text", "none", "bool"])
+def test_factor_that_is_no_number_is_refused(value):
+    """A factor given as text, None or a bool raises a ValueError naming the setting."""
+    assert is_valid_factor(value) is False
+    with pytest.raises(ValueError, match="at_risk_factor must be a number"):
+        LifecycleSettings(at_risk_factor=value)
+
+
+@pytest.mark.parametrize(
+    ("floor", "cap"),
+    [(7, 0), (7, 7), (7, 8), (0, 0), (0, 1), (3650, 3650)],
+    ids=["no-cap", "cap-at-floor", "cap-above-floor", "both-0", "floor-0", "both-largest"],
+)
+def test_cap_of_0_or_at_least_the_floor_is_accepted(floor, cap):
+    """The at-risk cap is 0 (no cap) or at least the floor."""
+    assert is_valid_at_risk_cap(floor, cap) is True
+    settings = LifecycleSettings(at_risk_min_days=floor, at_risk_max_days=cap)
+    assert (settings.at_risk_min_days, settings.at_risk_max_days) == (floor, cap)
+
+
+@pytest.mark.parametrize(("floor", "cap"), [(7, 6), (30, 1), (3650, 3649)])
+def test_cap_below_the_floor_is_refused(floor, cap):
+    """A cap below the floor would silently win over it: it raises a ValueError naming both."""
+    assert is_valid_at_risk_cap(floor, cap) is False
+    with pytest.raises(
+        ValueError, match=rf"at_risk_max_days must be 0 or at least at_risk_min_days \({floor}\)"
+    ):
+        LifecycleSettings(at_risk_min_days=floor, at_risk_max_days=cap)
+
+
+@pytest.mark.parametrize(
+    ("today", "latest"),
+    [
+        (date(2026, 6, 1), date(2027, 6, 1)),
+        (date(2027, 6, 1), date(2028, 5, 31)),  # 2028 is a leap year: 365 days, not a year
+        (date(2024, 2, 29), date(2025, 2, 28)),
+    ],
+    ids=["plain-year", "over-a-leap-day", "from-a-leap-day"],
+)
+def test_latest_order_date_is_365_days_ahead(today, latest):
+    """A confirmed order may be dated up to 365 days after the company's today."""
+    assert latest_order_date(today) == latest
+    assert (latest - today).days == MAX_ORDER_DAYS_AHEAD

@@ -2,15 +2,20 @@ from collections import Counter
 from dataclasses import replace
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 
-from ..engine.settings import LIMITS, MAX_FACTOR
 from .selection import selected_partners
 
 #: The settings a manager can try in a preview, with their engine names.
 PREVIEW_FIELDS = {
     "preview_permanent_order_count": "permanent_order_count",
     "preview_sleeping_days": "sleeping_days",
+}
+#: The company setting each number of the preview tries (same limits, same messages).
+PREVIEW_COMPANY_FIELDS = {
+    "preview_permanent_order_count": "lifecycle_permanent_order_count",
+    "preview_sleeping_days": "lifecycle_sleeping_days",
+    "preview_at_risk_factor": "lifecycle_at_risk_factor",
 }
 
 
@@ -147,29 +152,34 @@ class PartnerLifecycleRecalculate(models.TransientModel):
         }
 
     # ------------------------------------------------------------------ preview
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_preview_factor(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_preview_factor(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_preview_factor(self, vals):
+        """Refuse a factor to try that the ORM cannot even round (infinite, NaN, huge) or
+        outside its limits, before the ORM fails on it; the other numbers are checked when
+        a preview uses them."""
+        if "preview_at_risk_factor" in vals:
+            self._check_preview_values({"preview_at_risk_factor": vals["preview_at_risk_factor"]})
+
+    @api.model
+    def _check_preview_values(self, values):
+        """Refuse numbers to try outside the limits of their company setting."""
+        self.env["res.company"]._lifecycle_check_values(
+            {PREVIEW_COMPANY_FIELDS[name]: value for name, value in values.items()}
+        )
+
     def _preview_settings(self, company):
         """``company``'s settings with the numbers tried in the wizard, checked."""
-        for name, engine_name in PREVIEW_FIELDS.items():
-            low, high = LIMITS[engine_name]
-            if not low <= self[name] <= high:
-                raise ValidationError(
-                    self.env._(
-                        "%(setting)s must be between %(low)s and %(high)s.",
-                        setting=self._fields[name].get_description(self.env)["string"],
-                        low=low,
-                        high=high,
-                    )
-                )
-        if not 0 <= self.preview_at_risk_factor <= MAX_FACTOR:
-            raise ValidationError(
-                self.env._(
-                    "%(setting)s must be between 0 and %(high)s.",
-                    setting=self._fields["preview_at_risk_factor"].get_description(self.env)[
-                        "string"
-                    ],
-                    high=MAX_FACTOR,
-                )
-            )
+        self._check_preview_values({name: self[name] for name in PREVIEW_COMPANY_FIELDS})
         company = company.sudo()
         settings = company._lifecycle_settings()
         values = {engine: self[name] for name, engine in PREVIEW_FIELDS.items()}
