@@ -309,7 +309,7 @@ class TestMigrationSettingsLimits(LifecycleCommon):
             "lifecycle_planning_overdue_days": 30,
         }
         client = self._old_values(values, 7300)
-        migration = load_migration("18.0.1.2.0", "post-settings-limits")
+        migration = load_migration("0.0.0", "pre-settings-limits")
         expected = {
             "id": self.company.id,
             "lifecycle_permanent_order_count": 1000,

@@ -1,6 +1,8 @@
-"""From 18.0.1.0.0: settings outside the limits of 18.0.1.1.0 are brought within them.
+"""Before every upgrade: settings outside the limits of this version are brought within them.
 
-18.0.1.1.0 accepts N up to 1,000, periods up to 3,650 days, a postpone up to
+Run first at any upgrade to a newer version (``0.0.0``, ``pre``), before the
+other scripts read the settings and before the database checks of the limits
+are added. This version accepts N up to 1,000, periods up to 3,650 days, a postpone up to
 365 days, an at-risk factor from 0 to 10, an at-risk cap of 0 or at least its
 floor, and a contact schedule interval up to 3,650 days (``engine/settings.py``).
 A value outside is set to the nearest one allowed and logged with its old
