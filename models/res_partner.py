@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, Query
+from odoo.tools import SQL, Query, format_date
 
 from ..engine import CREATE
 from ..engine.planning import INTERVAL, WEEKDAY_NAMES, WEEKDAYS, schedule_from_columns
@@ -268,12 +268,12 @@ class ResPartner(models.Model):
                 partner.lifecycle_error = self.env._(
                     "Cannot compute: order %(order)s has date %(date)s",
                     order=partner.lifecycle_error_order_id.sudo().name,
-                    date=partner.lifecycle_error_date.isoformat(),
+                    date=format_date(self.env, partner.lifecycle_error_date),
                 )
             else:
                 partner.lifecycle_error = self.env._(
                     "Cannot compute: a date %(date)s is not usable",
-                    date=partner.lifecycle_error_date.isoformat(),
+                    date=format_date(self.env, partner.lifecycle_error_date),
                 )
 
     @api.model

@@ -43,10 +43,10 @@ class SaleOrder(models.Model):
                     self.env._(
                         "The order date %(date)s of %(order)s is not plausible: it must lie "
                         "between %(first)s and %(last)s.",
-                        date=order.date_order.date().isoformat(),
+                        date=format_date(self.env, order.date_order.date()),
                         order=order.name,
-                        first=FIRST_USABLE_DATE.isoformat(),
-                        last=LAST_USABLE_DATE.isoformat(),
+                        first=format_date(self.env, FIRST_USABLE_DATE),
+                        last=format_date(self.env, LAST_USABLE_DATE),
                     )
                 )
 
