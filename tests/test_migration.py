@@ -220,9 +220,9 @@ class TestMigrationRelease120(UpgradeCommon):
     """18.0.1.1.0 databases: every status explained, holds kept, a full recalculation queued."""
 
     def test_statuses_explained_holds_kept_job_queued_twice_no_op(self):
-        """Upgraded to 18.0.1.2.0: a status no row explained reads "Set by hand", a held
-        status stays held, a full recalculation waits for each company; a second run
-        changes nothing."""
+        """Upgraded to 18.0.1.2.0: a status no row explained gets a row with the reason its
+        card shows, a held status stays held, a full recalculation waits for each company;
+        a second run changes nothing."""
         held, imported = self._sleeping("Held"), self._aged_client("Imported", [30, 20, 10])
         self._change(held, self.status_working, reason="Agreed by phone")
         self.env.flush_all()
@@ -240,8 +240,9 @@ class TestMigrationRelease120(UpgradeCommon):
         self.assertEqual(held.lifecycle_hold_note, "Agreed by phone")
         rows = imported.lifecycle_history_ids
         self.assertEqual(len(rows), 1)
-        self.assertEqual((rows.new_status_id, rows.origin), (self.status_permanent, "manual"))
-        self.assertEqual(rows.reason, "Set by hand")
+        self.assertEqual((rows.new_status_id, rows.origin), (self.status_permanent, "automatic"))
+        self.assertEqual(rows.reason, "3 confirmed orders (permanent from 3)")
+        self.assertEqual(rows.reason, imported.lifecycle_reason)
         self.assertEqual(rows.date.date(), imported.lifecycle_status_date)
         self.assertEqual(imported.lifecycle_held, False)
         self.assertEqual(self._queued_companies(), self.env["res.company"].search([]))
