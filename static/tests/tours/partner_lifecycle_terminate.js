@@ -8,6 +8,10 @@ registry.category("web_tour.tours").add("partner_lifecycle_terminate_tour", {
             run: "click",
         },
         {
+            content: "On one client's card, the status change reads in the singular",
+            trigger: ".o-dropdown--menu:not(:has(.o-dropdown-item:contains(Change Client Status))) .o-dropdown-item:contains(Change Status)",
+        },
+        {
             content: "Terminate the contract",
             trigger: ".o-dropdown--menu .o-dropdown-item:contains(Terminate Contract)",
             run: "click",
