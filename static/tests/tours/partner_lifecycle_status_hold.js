@@ -42,6 +42,10 @@ registry.category("web_tour.tours").add("partner_lifecycle_status_hold_tour", {
             run: "click",
         },
         {
+            content: "A notification says the client moved",
+            trigger: ".o_notification:contains(1 client moved to Permanent.)",
+        },
+        {
             content: "The card shows the new status in its colour",
             trigger: "body:not(:has(.modal)) .o_statusbar_status.o_lifecycle_statusbar_color_7 .o_arrow_button_current:contains(Permanent)",
         },

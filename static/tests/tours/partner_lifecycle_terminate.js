@@ -27,6 +27,10 @@ registry.category("web_tour.tours").add("partner_lifecycle_terminate_tour", {
             run: "click",
         },
         {
+            content: "A notification confirms the termination",
+            trigger: ".o_notification:contains(Contract terminated for 1 client.)",
+        },
+        {
             content: "The card shows the former status in its colour",
             trigger: "body:not(:has(.modal)) .o_statusbar_status.o_lifecycle_statusbar_color_1 .o_arrow_button_current:contains(Former)",
         },
