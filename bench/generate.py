@@ -119,6 +119,8 @@ MANUAL_STATUS = {
         "ru_RU": "Назначен руководителем отдела продаж вручную; автоматика его не меняет.",
     },
 }
+#: Its colour (an index of the colour picker: violet, unlike the shipped statuses).
+MANUAL_STATUS_COLOR = 11
 CLIENTS_PER_CHUNK = 5000
 #: Tables loaded in bulk (see :func:`without_checks`).
 BULK_TABLES = ("res_partner", "sale_order", "sale_order_line")
@@ -655,9 +657,14 @@ class Loader:
         manual = status_model.search([("name", "=", MANUAL_STATUS["name"]["en_US"])], limit=1)
         if not manual:
             manual = status_model.create(
-                {name: texts["en_US"] for name, texts in MANUAL_STATUS.items()}
+                {
+                    **{name: texts["en_US"] for name, texts in MANUAL_STATUS.items()},
+                    "color": MANUAL_STATUS_COLOR,
+                }
             )
             _translate(manual, MANUAL_STATUS)
+        elif not manual.color:  # made by an older generator
+            manual.color = MANUAL_STATUS_COLOR
         return {
             "new": self.company.lifecycle_status_on_create_id.id or None,
             "none": None,

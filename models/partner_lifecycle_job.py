@@ -5,6 +5,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.tools import split_every
 
+from .notification import notification
+
 
 class PartnerLifecycleJob(models.Model):
     """Work over many clients, done in the background batch by batch.
@@ -94,20 +96,15 @@ class PartnerLifecycleJob(models.Model):
     @api.model
     def _queued_notification(self, job):
         """The wizard's answer for queued jobs: a notification, and the wizard closes."""
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "title": self.env._("Running in the background"),
-                "message": self.env._(
-                    "%(job)s runs in the background; you will get a message with the result "
-                    "when it ends.",
-                    job=", ".join(job.mapped("display_name")),
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification(
+            self.env._(
+                "%(job)s runs in the background; you will get a message with the result "
+                "when it ends.",
+                job=", ".join(job.mapped("display_name")),
+            ),
+            kind="info",
+            title=self.env._("Running in the background"),
+        )
 
     @api.model
     def _queue_recalculation(self, company, user, partners=None):

@@ -18,6 +18,7 @@ from odoo.tools import SQL
 
 from ..engine import FORMER, SLEEPING, is_usable_date
 from ..engine import planning as engine
+from .notification import notification
 
 _logger = logging.getLogger(__name__)
 
@@ -171,11 +172,13 @@ class PartnerLifecyclePlanning(models.Model):
 
     def action_create_orders(self):
         """One quotation per line marked ordered, or, when no line is, per line still due in
-        the plan and not refused; each line links to its quotation."""
+        the plan and not refused; each line links to its quotation. A notification says how
+        many quotations were made."""
         self._lifecycle_check_dispatcher()
         self.check_access("write")
         self.env["sale.order"].check_access("create")
         self._lifecycle_check_draft()
+        created = 0
         for plan in self:
             lines = plan._lifecycle_lines_to_order()
             if not lines:
@@ -193,7 +196,10 @@ class PartnerLifecyclePlanning(models.Model):
             )
             for line, order in zip(lines, orders, strict=True):
                 line.order_id = order
-        return True
+            created += len(orders)
+        if created == 1:
+            return notification(self.env._("1 quotation created."))
+        return notification(self.env._("%(count)s quotations created.", count=created))
 
     def action_done(self):
         """Mark the plans done: their lines are kept as they are."""

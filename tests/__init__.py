@@ -23,3 +23,4 @@ from . import test_definitions
 from . import test_status_sharing
 from . import test_wizard_selection
 from . import test_order_dates
+from . import test_notifications

@@ -24,7 +24,7 @@ class TestManualChange(LifecycleCommon):
         card = partner.with_user(user).with_context(tracking_disable=False)
         with Form(card) as form:
             self.assertEqual(form._get_modifier("lifecycle_commercial_status_id", "readonly"), True)
-        action = self.env.ref("partner_lifecycle.partner_lifecycle_status_change_action")
+        action = self.env.ref("partner_lifecycle.partner_lifecycle_status_change_card_action")
         view = self.env.ref("partner_lifecycle.view_partner_form")
         self.assertIn(f'name="{action.id}"', view.arch)
         wizard = Form(
@@ -38,6 +38,24 @@ class TestManualChange(LifecycleCommon):
         if reason:
             wizard.reason = reason
         return wizard.save().action_apply()
+
+    def test_card_names_the_change_in_the_singular(self):
+        """On one client's card, the button and the Actions menu read "Change Status"; the
+        list's Actions menu, over many clients, reads "Change Client Status"."""
+        card = self.env.ref("partner_lifecycle.partner_lifecycle_status_change_card_action")
+        listed = self.env.ref("partner_lifecycle.partner_lifecycle_status_change_action")
+        bindings = self.env(user=self.salesman)["ir.actions.actions"].get_bindings("res.partner")
+        status_changes = [
+            (action["name"], action["binding_view_types"])
+            for action in bindings["action"]
+            if action["id"] in (card | listed).ids
+        ]
+        self.assertEqual(
+            sorted(status_changes), [("Change Client Status", "list"), ("Change Status", "form")]
+        )
+        arch = self.env(user=self.salesman)["res.partner"].get_views([(False, "form")])
+        self.assertIn(f'name="{card.id}"', arch["views"]["form"]["arch"])
+        self.assertIn('string="Change Status"', arch["views"]["form"]["arch"])
 
     def test_salesman_changes_status_on_card(self):
         """A salesman changes the status from the card; history and chatter record it once."""

@@ -300,11 +300,22 @@ class TestPlanning(PlanningCommon):
     # ------------------------------------------------------------------ quotations
     def test_quotations_for_lines_marked_ordered(self):
         """Only lines marked ordered become quotations: draft, the client's usual product and
-        quantity, its delivery address, the plan's day, the zone, linked back to the line."""
+        quantity, its delivery address, the plan's day, the zone, linked back to the line;
+        "1 quotation created." """
         plan = self._filled()
         line = self._line(plan, self.overdue)
         line.call_result = "ordered"
-        plan.action_create_orders()
+        action = plan.action_create_orders()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(
+            action["params"],
+            {
+                "type": "success",
+                "message": "1 quotation created.",
+                "sticky": False,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        )
         order = line.order_id
         self.assertEqual(self._line(plan, self.due).order_id.id, False)
         self.assertEqual(order.state, "draft")
@@ -322,15 +333,16 @@ class TestPlanning(PlanningCommon):
 
     def test_quotations_for_every_line_when_none_marked(self):
         """With no line marked ordered, every line but the refused and the postponed past
-        the plan becomes a quotation."""
+        the plan becomes a quotation: "2 quotations created." """
         refused = self._due_client("Refuses")
         moved = self._due_client("Moves")
         plan = self._filled()
         self._line(plan, refused).call_result = "refused"
         self._line(plan, moved).action_postpone()
-        plan.action_create_orders()
+        action = plan.action_create_orders()
         ordered = plan.line_ids.filtered("order_id").partner_id
         self.assertEqual(ordered, self.due | self.overdue)
+        self.assertEqual(action["params"]["message"], "2 quotations created.")
 
     def test_usual_product_and_quantity(self):
         """The usual product is the one of most recent orders; the quantity the median of its

@@ -116,3 +116,22 @@ class TestRecalculateWizard(LifecycleCommon):
         with self.assertRaises(UserError):
             wizard.action_recalculate()
         self.assertEqual(wizard.state, "draft")
+
+    def test_preview_columns_name_statuses_not_dates(self):
+        """The preview's columns read "Status Before" and "Status After" (not "From"/"To",
+        the words of a plan's dates)."""
+        form = self._wizard_form(self.idle)
+        form.preview_only = True
+        form.preview_sleeping_days = 100
+        wizard = form.save()
+        wizard.action_recalculate()
+        lines = wizard.line_ids
+        self.assertEqual(
+            [(line.partner_id, line.old_status_id, line.new_status_id) for line in lines],
+            [(self.idle, self.status_working, self.status_sleeping)],
+        )
+        labels = lines.fields_get(["old_status_id", "new_status_id"], ["string"])
+        self.assertEqual(
+            (labels["old_status_id"]["string"], labels["new_status_id"]["string"]),
+            ("Status Before", "Status After"),
+        )

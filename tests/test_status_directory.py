@@ -3,6 +3,7 @@ from odoo.tests import tagged
 from odoo.tools import convert_file
 from odoo.tools.safe_eval import safe_eval
 
+from ..bench import generate
 from .common import LifecycleCommon
 
 STATUS_XMLIDS = (
@@ -50,6 +51,19 @@ class TestStatusDirectory(LifecycleCommon):
         )
         self.assertEqual(len(data), 6)
         self.assertEqual(set(data.mapped("noupdate")), {True})
+
+    def test_shipped_statuses_have_a_colour(self):
+        """Every shipped status, at risk included, has its own colour on badges and statusbar."""
+        colours = [self.env.ref(xmlid).color for xmlid in STATUS_XMLIDS]
+        self.assertEqual(colours, [4, 10, 7, 2, 3, 1])
+
+    def test_demo_key_account_status_has_a_colour(self):
+        """The demo's own status, "Key account", has a colour none of the shipped ones has."""
+        generate.generate(self.env, clients=3, seed=1, years=1, company=self.company)
+        key_account = self.env["partner.lifecycle.status"].search([("name", "=", "Key account")])
+        shipped = {self.env.ref(xmlid).color for xmlid in STATUS_XMLIDS}
+        self.assertEqual(len(key_account), 1)
+        self.assertNotIn(key_account.color, shipped | {0})
 
     def test_rename_survives_upgrade(self):
         """A status renamed and recoloured by the user keeps its name after the data reload."""

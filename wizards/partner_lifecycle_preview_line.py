@@ -9,8 +9,13 @@ class PartnerLifecyclePreviewLine(models.TransientModel):
 
     wizard_id = fields.Many2one("partner.lifecycle.recalculate", required=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", string="Client", readonly=True)
-    old_status_id = fields.Many2one("partner.lifecycle.status", string="From", readonly=True)
-    new_status_id = fields.Many2one("partner.lifecycle.status", string="To", readonly=True)
+    # not "From"/"To": those label the dates of a delivery plan
+    old_status_id = fields.Many2one(
+        "partner.lifecycle.status", string="Status Before", readonly=True
+    )
+    new_status_id = fields.Many2one(
+        "partner.lifecycle.status", string="Status After", readonly=True
+    )
     reason_code = fields.Char(readonly=True)
     reason_params = fields.Json(readonly=True)
     reason = fields.Char(compute="_compute_reason")

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.notification import notification
 from .selection import selected_partners
 
 
@@ -58,5 +59,28 @@ class PartnerLifecycleStatusChange(models.TransientModel):
                 }
             )
             return jobs._queued_notification(job)
+        # counted, not checked: the act checks the user's rights
+        already = clients.sudo().filtered(
+            lambda client: client.lifecycle_status_id == self.status_id
+        )
         clients._lifecycle_change_by_person(self.status_id, self.reason, hold_until=self.hold_until)
-        return {"type": "ir.actions.act_window_close"}
+        moved = clients.sudo().filtered(lambda client: client.lifecycle_status_id == self.status_id)
+        return self._applied_notification(len(moved - already), len(clients))
+
+    def _applied_notification(self, moved, selected):
+        """The notification of a change done: how many of the ``selected`` clients moved to
+        the new status (none: they had it already)."""
+        status = self.status_id.name
+        if moved > 1:
+            return notification(
+                self.env._("%(count)s clients moved to %(status)s.", count=moved, status=status)
+            )
+        if moved == 1:
+            return notification(self.env._("1 client moved to %(status)s.", status=status))
+        if selected == 1:
+            message = self.env._("The client already has the status %(status)s.", status=status)
+        else:
+            message = self.env._(
+                "The selected clients already have the status %(status)s.", status=status
+            )
+        return notification(message, kind="info")

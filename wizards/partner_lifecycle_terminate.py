@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.notification import notification
 from .selection import selected_partners
 
 
@@ -62,4 +63,8 @@ class PartnerLifecycleTerminate(models.TransientModel):
             )
             return jobs._queued_notification(job)
         clients.action_lifecycle_terminate(self.date, self.reason)
-        return {"type": "ir.actions.act_window_close"}
+        if len(clients) == 1:
+            return notification(self.env._("Contract terminated for 1 client."))
+        return notification(
+            self.env._("Contracts terminated for %(count)s clients.", count=len(clients))
+        )

@@ -1,4 +1,5 @@
 import { Domain } from "@web/core/domain";
+import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { getFieldDomain } from "@web/model/relational_model/utils";
 import { useSpecialData } from "@web/views/fields/relational_utils";
@@ -6,7 +7,8 @@ import { StatusBarField, statusBarField } from "@web/views/fields/statusbar/stat
 
 /**
  * The statusbar of a many2one whose records have a `color` (the client statuses): the
- * current step takes the colour of its status.
+ * current step takes the colour of its status. Read-only (the client card), it shows the
+ * steps as a path rather than as buttons, and its tooltip says how to change the status.
  */
 export class LifecycleStatusBarField extends StatusBarField {
     static template = "partner_lifecycle.LifecycleStatusBarField";
@@ -30,11 +32,20 @@ export class LifecycleStatusBarField extends StatusBarField {
         });
     }
 
-    get colorClass() {
+    /** The classes of the statusbar: the colour of the current status, and the read-only look. */
+    get statusbarClass() {
         const value = this.props.record.data[this.props.name];
         const options = this.field.type === "many2one" ? this.specialData.data : [];
         const current = value && options.find((option) => option.id === value[0]);
-        return current?.color ? `o_lifecycle_statusbar_color_${current.color}` : "";
+        const color = current?.color ? `o_lifecycle_statusbar_color_${current.color}` : "";
+        return this.props.isDisabled ? `${color} o_lifecycle_statusbar_readonly` : color;
+    }
+
+    /** The tooltip of the read-only statusbar: how the status is changed. */
+    get readonlyTooltip() {
+        return this.props.isDisabled
+            ? _t("Use Change Status to change the client's status.")
+            : undefined;
     }
 }
 

@@ -34,6 +34,10 @@ registry.category("web_tour.tours").add("partner_lifecycle_settings_tour", {
             run: "click",
         },
         {
+            content: "A notification says that the clients are recalculated in the background",
+            trigger: ".o_notification:contains(recalculated in the background)",
+        },
+        {
             content: "The settings are saved and shown again with the new value",
             trigger: `.o-settings-form-view:not(:has(.o_dirty_warning)) ${daysInput}:value(90)`,
         },

@@ -8,6 +8,10 @@ registry.category("web_tour.tours").add("partner_lifecycle_status_hold_tour", {
             trigger: ".o_form_view .o_statusbar_status.o_lifecycle_statusbar_color_4 .o_arrow_button_current",
         },
         {
+            content: "The statusbar is read-only and says how to change the status",
+            trigger: `.o_form_view .o_statusbar_status.o_lifecycle_statusbar_readonly[data-tooltip="Use Change Status to change the client's status."]:not(:has(.o_arrow_button:enabled))`,
+        },
+        {
             content: "Open the status change",
             trigger: ".o_form_view .o_statusbar_buttons button:contains(Change Status)",
             run: "click",
@@ -36,6 +40,10 @@ registry.category("web_tour.tours").add("partner_lifecycle_status_hold_tour", {
             content: "Apply the change",
             trigger: ".modal .modal-footer button[name=action_apply]",
             run: "click",
+        },
+        {
+            content: "A notification says the client moved",
+            trigger: ".o_notification:contains(1 client moved to Permanent.)",
         },
         {
             content: "The card shows the new status in its colour",

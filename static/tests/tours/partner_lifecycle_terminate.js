@@ -8,6 +8,10 @@ registry.category("web_tour.tours").add("partner_lifecycle_terminate_tour", {
             run: "click",
         },
         {
+            content: "On one client's card, the status change reads in the singular",
+            trigger: ".o-dropdown--menu:not(:has(.o-dropdown-item:contains(Change Client Status))) .o-dropdown-item:contains(Change Status)",
+        },
+        {
             content: "Terminate the contract",
             trigger: ".o-dropdown--menu .o-dropdown-item:contains(Terminate Contract)",
             run: "click",
@@ -21,6 +25,10 @@ registry.category("web_tour.tours").add("partner_lifecycle_terminate_tour", {
             content: "Confirm the termination",
             trigger: ".modal .modal-footer button[name=action_terminate]",
             run: "click",
+        },
+        {
+            content: "A notification confirms the termination",
+            trigger: ".o_notification:contains(Contract terminated for 1 client.)",
         },
         {
             content: "The card shows the former status in its colour",
