@@ -23,6 +23,7 @@ from odoo.tools import SQL
 
 from ..engine import Card, ClientFacts, UnusableDate, decide, decide_act, explain, status_since
 from ..engine.acts import NO_STATUS
+from .lifecycle_context import BULK_KEY, QUIET_KEY, TIME_ONLY_KEY, is_internal
 from .partner_lifecycle_history import HistoryRow
 
 _logger = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ class PartnerLifecycleDecision(models.AbstractModel):
         replay's: those replay from the start.
         """
         since = row["status_date"]
-        if not self.env.context.get("lifecycle_time_only") or row["marked"]:
+        if not is_internal(self.env, TIME_ONLY_KEY) or row["marked"]:
             return None
         if not facts.current_role or row["lifecycle_held"] or not since or since > today:
             return None
@@ -258,7 +259,7 @@ class PartnerLifecycleDecision(models.AbstractModel):
         """One UPDATE for the changed clients, one INSERT for their history, then the cache."""
         if not outcomes:
             return
-        quiet = self.env.context.get("lifecycle_quiet")
+        quiet = is_internal(self.env, QUIET_KEY)
         settings = company._lifecycle_settings()
         since = [None if quiet else self._status_since(o, settings, today) for o in outcomes]
         columns = {
@@ -346,10 +347,11 @@ class PartnerLifecycleDecision(models.AbstractModel):
         ``partner.lifecycle.history._cron_announce``): the hooks and the scheduled run
         notify the salesperson (``notify``); a run a person starts or that covers a whole
         company (``lifecycle_bulk``: the recalculation wizard, background jobs, full runs)
-        writes plain lines (``log``); the install writes none (``lifecycle_quiet``)."""
-        if self.env.context.get("lifecycle_quiet"):
+        writes plain lines (``log``); the install writes none (``lifecycle_quiet``). The
+        keys count only when the add-on's code set them (``lifecycle_context``)."""
+        if is_internal(self.env, QUIET_KEY):
             return None
-        return "log" if self.env.context.get("lifecycle_bulk") else "notify"
+        return "log" if is_internal(self.env, BULK_KEY) else "notify"
 
 
 def _round(value):

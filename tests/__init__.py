@@ -22,3 +22,4 @@ from . import test_reports
 from . import test_definitions
 from . import test_status_sharing
 from . import test_wizard_selection
+from . import test_context_keys

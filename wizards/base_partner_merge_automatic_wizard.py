@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from ..models.res_partner import MERGE_KEY
+from ..models.lifecycle_context import MERGE_KEY, internal
 
 
 class MergePartnerAutomatic(models.TransientModel):
@@ -34,4 +34,4 @@ class MergePartnerAutomatic(models.TransientModel):
     @api.model
     def _update_values(self, src_partners, dst_partner):
         """The duplicates' lifecycle values (status, termination, figures) are not copied."""
-        return super()._update_values(src_partners, dst_partner.with_context(**{MERGE_KEY: True}))
+        return super()._update_values(src_partners, dst_partner.with_context(**internal(MERGE_KEY)))
