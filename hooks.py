@@ -1,12 +1,13 @@
 from odoo.tools import SQL
 
+from .models.lifecycle_context import NO_RECALCULATION_KEY, QUIET_KEY, internal
 from .models.res_company import ROLE_FIELDS
 
 
 def post_init_hook(env):
     """Map the default statuses and time zones, record past first deliveries, and
     recalculate every client."""
-    companies = env["res.company"].search([]).with_context(lifecycle_no_recalculation=True)
+    companies = env["res.company"].search([]).with_context(**internal(NO_RECALCULATION_KEY))
     companies._lifecycle_set_default_statuses()
     for company in companies.filtered(lambda c: not c.lifecycle_tz):
         company.lifecycle_tz = company._lifecycle_timezone()
@@ -14,7 +15,7 @@ def post_init_hook(env):
     for company in companies:
         _record_first_deliveries(env, company)
     env["res.partner"].invalidate_model(["lifecycle_first_delivery_date"])
-    recalculation = env["partner.lifecycle.recalculation"].with_context(lifecycle_quiet=True)
+    recalculation = env["partner.lifecycle.recalculation"].with_context(**internal(QUIET_KEY))
     for company in companies:
         recalculation._recalculate_company(company)
         env["partner.lifecycle.reconstruction"]._reconstruct_history(company)

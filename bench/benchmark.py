@@ -84,6 +84,7 @@ from odoo import Command, api, fields, release, sql_db
 from odoo.sql_db import connection_info_for
 from odoo.tools import SQL, split_every
 
+from ..models.lifecycle_context import QUIET_KEY, internal
 from ..models.partner_lifecycle_decision import FACT_COLUMNS
 from ..models.sale_order import SaleOrder
 from ..models.stock_picking import StockPicking
@@ -481,7 +482,9 @@ def full_recalculation(env, company, today, quiet=False):
     """(b), (c), (b'), (c'): the company's full recalculation, a commit per batch; ``quiet``
     as the install runs it (no chatter line, "status since" left to the reconstruction)."""
     timer = StepTimer()
-    recalculation = env["partner.lifecycle.recalculation"].with_context(lifecycle_quiet=quiet)
+    recalculation = env["partner.lifecycle.recalculation"].with_context(
+        **(internal(QUIET_KEY) if quiet else {})
+    )
     with timer.patched(env):
         started = time.perf_counter()
         stats = recalculation._recalculate_company(company, today=today, commit=True)

@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 from unittest import mock
 
 from odoo import SUPERUSER_ID, Command, api
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 #: A hook must never wait on another transaction's locks: a confirmation taking longer did.
@@ -516,6 +517,136 @@ class Scenarios:
             job = env["partner.lifecycle.job"].browse(job_id)
             return job.done_count
 
+    def second_fill_at_once(self):
+        """A second fill of a delivery plan while the first runs gets a plain message at once
+        and adds nothing, and so does one whose transaction began before the first ended; a
+        fill after both adds nothing and says so."""
+        ids = self.clients("Second fill", [[21, 14, 7]] * 5)
+        self.full_run(ids)
+        with environment(self.registry) as env:
+            zone = env["partner.lifecycle.zone"].create({"name": f"Second fill {ids[0]}"})
+            env["res.partner"].browse(ids).write({"lifecycle_zone_id": zone.id})
+            plan = env["partner.lifecycle.planning"].create({"zone_id": zone.id})
+            plan_id, plan_name = plan.id, plan.name
+        # The first fill waits at its INSERT of the lines, after it took the plan, on an
+        # advisory lock the gate holds (a trigger of the connections that ask for it).
+        key, setting = 0x504C4647, "partner_lifecycle_live.fill_gated"  # "PLFG"
+        with environment(self.registry) as gate:
+            gate.cr.execute(
+                SQL(
+                    f"""CREATE OR REPLACE FUNCTION partner_lifecycle_live_fill_gate()
+                        RETURNS trigger AS $$
+                        BEGIN
+                            IF current_setting('{setting}', true) = 'on' THEN
+                                PERFORM pg_advisory_xact_lock_shared({key}, NEW.planning_id);
+                            END IF;
+                            RETURN NEW;
+                        END $$ LANGUAGE plpgsql"""
+                )
+            )
+            gate.cr.execute(
+                SQL(
+                    """CREATE OR REPLACE TRIGGER partner_lifecycle_live_fill_gate
+                       BEFORE INSERT ON partner_lifecycle_planning_line
+                       FOR EACH ROW EXECUTE FUNCTION partner_lifecycle_live_fill_gate()"""
+                )
+            )
+            gate.cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", key, plan_id))
+            gate.cr.commit()
+            try:
+                first = Worker("first fill", self._fill, plan_id, setting)
+                if not self._waits_at(gate.cr, key, plan_id, first.is_alive):
+                    outcome = first.result(PAUSE_SECONDS)
+                    raise ScenarioError(f"the first fill never came to its lines: {outcome}")
+                started = time.monotonic()
+                second_fill = Worker("second fill", self._fill, plan_id)
+                second_fill.join(PAUSE_SECONDS)  # a second fill waiting for the first never ends
+                seconds = time.monotonic() - started
+                if second_fill.is_alive():
+                    gate.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", key, plan_id))
+                    gate.cr.commit()
+                    outcome = second_fill.result(PAUSE_SECONDS)
+                    raise ScenarioError(f"the second fill waited for the first: {outcome}")
+                second = second_fill.result()
+                with environment(self.registry, self.salesman_id) as late:
+                    late.cr.execute(
+                        SQL(
+                            "SELECT count(*) FROM partner_lifecycle_planning_line "
+                            "WHERE planning_id = %s",
+                            plan_id,
+                        )
+                    )
+                    check(late.cr.fetchone()[0] == 0, "lines were written before the first fill")
+                    gate.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", key, plan_id))
+                    gate.cr.commit()
+                    filled = first.result(PAUSE_SECONDS)
+                    late_fill = self._fill_in(late, plan_id)
+            finally:
+                gate.cr.rollback()
+                gate.cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
+                gate.cr.execute(
+                    SQL(
+                        """DROP TRIGGER IF EXISTS partner_lifecycle_live_fill_gate
+                           ON partner_lifecycle_planning_line"""
+                    )
+                )
+                gate.cr.execute(SQL("DROP FUNCTION IF EXISTS partner_lifecycle_live_fill_gate()"))
+                gate.cr.commit()
+        busy = (
+            f"The plan {plan_name} is being filled or changed by someone else; try again in a "
+            "moment."
+        )
+        check(filled == ("done", f"Clients added to {plan_name}: 5."), f"first fill: {filled}")
+        check(second == ("busy", busy), f"the second fill: {second}")
+        check(seconds < HOOK_SECONDS, f"the second fill waited {seconds:.1f} s")
+        check(late_fill == ("busy", busy), f"the fill begun before the first ended: {late_fill}")
+        after = self._fill(plan_id)
+        nothing = f"No client added to {plan_name}: every client due in its days is in it already."
+        check(after == ("done", nothing), f"the fill after both: {after}")
+        with environment(self.registry) as env:
+            lines = env["partner.lifecycle.planning"].browse(plan_id).line_ids
+            clients = sorted(lines.partner_id.ids)
+            check(clients == ids, f"the plan's clients: {clients}")
+        return f"the second fill answered in {seconds:.2f} s that the plan is busy; 5 lines, once"
+
+    def _fill(self, plan_id, gated_by=None):
+        """Fill the plan as the salesman in a transaction of its own (its line INSERT through
+        the fill gate when ``gated_by`` names the gate's setting); see :meth:`_fill_in`."""
+        with environment(self.registry, self.salesman_id) as env:
+            if gated_by:
+                env.cr.execute(SQL("SELECT set_config(%s, 'on', true)", gated_by))
+            return self._fill_in(env, plan_id)
+
+    def _fill_in(self, env, plan_id):
+        """The Fill button of the plan in ``env``: ``("done", its message)``, or ``("busy",
+        the error's message)``."""
+        try:
+            action = env["partner.lifecycle.planning"].browse(plan_id).action_fill()
+        except UserError as error:
+            return ("busy", error.args[0])
+        return ("done", action["params"]["message"])
+
+    def _waits_at(self, cr, key, value, alive):
+        """Whether a backend comes to wait for the advisory lock ``(key, value)`` before
+        ``alive()`` turns false or ``PAUSE_SECONDS`` pass."""
+        deadline = time.monotonic() + PAUSE_SECONDS
+        while time.monotonic() < deadline and alive():
+            cr.execute(
+                SQL(
+                    """SELECT 1 FROM pg_locks
+                        WHERE locktype = 'advisory' AND NOT granted AND objsubid = 2
+                          AND classid::bigint = %s AND objid::bigint = %s""",
+                    key,
+                    value,
+                )
+            )
+            found = cr.fetchone()
+            cr.commit()
+            if found:
+                return True
+            time.sleep(0.02)  # polling PostgreSQL's view of the locks
+        return False
+
 
 SCENARIOS = (
     "order_during_batch",
@@ -524,6 +655,7 @@ SCENARIOS = (
     "two_nightly_runs_at_once",
     "client_locked_by_a_person",
     "killed_job_resumes",
+    "second_fill_at_once",
 )
 
 

@@ -16,6 +16,7 @@ from datetime import timedelta
 from odoo import Command
 from odoo.tools import SQL
 
+from ..models.lifecycle_context import NO_RECALCULATION_KEY, QUIET_KEY, internal
 from . import generate, planning
 
 COMPANY_NAME = "Аква Вита — доставка воды"
@@ -38,7 +39,7 @@ FAVOURITE_NAME = "Клиенты по статусам"
 def setup_company(env, company):
     """The company of Kazan: address, roubles, Moscow time, the at-risk status, no SMS."""
     env.ref("base.RUB").active = True
-    company.with_context(lifecycle_no_recalculation=True).write(
+    company.with_context(**internal(NO_RECALCULATION_KEY)).write(
         {
             "name": COMPANY_NAME,
             **COMPANY_ADDRESS,
@@ -161,7 +162,7 @@ def main(env, argv):
     summary["warehouse"] = setup_warehouse(env, company, product).name
     env.cr.commit()
     started = time.monotonic()
-    recalculation = env["partner.lifecycle.recalculation"].with_context(lifecycle_quiet=True)
+    recalculation = env["partner.lifecycle.recalculation"].with_context(**internal(QUIET_KEY))
     summary["recalculation"] = dict(
         recalculation._recalculate_company(company, today=today, commit=True)
     )

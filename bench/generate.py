@@ -82,6 +82,8 @@ from datetime import date, datetime, timedelta
 from odoo import Command, fields
 from odoo.tools import SQL
 
+from ..models.lifecycle_context import NO_STATUS_KEY, internal
+
 _logger = logging.getLogger(__name__)
 
 #: Share of each client behaviour (see the module docstring).
@@ -684,7 +686,7 @@ class Loader:
                 company_partner = self.company.partner_id
                 partner = (
                     env["res.partner"]
-                    .with_context(lifecycle_no_status=True)
+                    .with_context(**internal(NO_STATUS_KEY))
                     .create(
                         {
                             "name": "Prototype",

@@ -150,10 +150,12 @@ class PartnerLifecycleAct(models.AbstractModel):
 
     def _write(self, outcomes, today, quiet=False):
         """Write people's acts through the ORM (the chatter tracks the status and the
-        termination as the person's change), then their history rows."""
-        partners = self.env["res.partner"].sudo()
-        if quiet:
-            partners = partners.with_context(tracking_disable=True)
+        termination as the person's change), then their history rows. Only the add-on
+        silences that tracking (``quiet``: a creation); a caller's ``tracking_disable`` or
+        ``mail_notrack`` does not."""
+        partners = (
+            self.env["res.partner"].sudo().with_context(tracking_disable=quiet, mail_notrack=False)
+        )
         rows = []
         for outcome in outcomes:
             if not outcome.writes:

@@ -24,6 +24,7 @@ from odoo.tools import SQL
 from ..engine import Card, ClientFacts, UnusableDate, decide, decide_act, explain, status_since
 from ..engine.acts import NO_STATUS
 from ..engine.timeline import resume_point
+from .lifecycle_context import BULK_KEY, QUIET_KEY, TIME_ONLY_KEY, is_internal
 from .partner_lifecycle_history import HistoryRow
 
 _logger = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ class PartnerLifecycleDecision(models.AbstractModel):
     def _replay_start(self, row, facts, today):
         """Where the replay of a client's past may resume (engine ``resume_point``): only
         the scheduled run (``lifecycle_time_only``) for a client no event marked."""
-        only_time = bool(self.env.context.get("lifecycle_time_only")) and not row["marked"]
+        only_time = is_internal(self.env, TIME_ONLY_KEY) and not row["marked"]
         return resume_point(facts, today, only_time)
 
     @api.model
@@ -246,7 +247,7 @@ class PartnerLifecycleDecision(models.AbstractModel):
         """One UPDATE for the changed clients, one INSERT for their history, then the cache."""
         if not outcomes:
             return
-        quiet = self.env.context.get("lifecycle_quiet")
+        quiet = is_internal(self.env, QUIET_KEY)
         settings = company._lifecycle_settings()
         since = [None if quiet else self._status_since(o, settings, today) for o in outcomes]
         columns = {
@@ -334,10 +335,11 @@ class PartnerLifecycleDecision(models.AbstractModel):
         ``partner.lifecycle.history._cron_announce``): the hooks and the scheduled run
         notify the salesperson (``notify``); a run a person starts or that covers a whole
         company (``lifecycle_bulk``: the recalculation wizard, background jobs, full runs)
-        writes plain lines (``log``); the install writes none (``lifecycle_quiet``)."""
-        if self.env.context.get("lifecycle_quiet"):
+        writes plain lines (``log``); the install writes none (``lifecycle_quiet``). The
+        keys count only when the add-on's code set them (``lifecycle_context``)."""
+        if is_internal(self.env, QUIET_KEY):
             return None
-        return "log" if self.env.context.get("lifecycle_bulk") else "notify"
+        return "log" if is_internal(self.env, BULK_KEY) else "notify"
 
 
 def _round(value):

@@ -108,6 +108,11 @@ class PartnerLifecycleHistory(models.Model):
     reason_code = fields.Char(readonly=True)
     reason_params = fields.Json(readonly=True)
     note = fields.Char(readonly=True, help="The reason a person gave.")
+    merged_from = fields.Char(
+        readonly=True,
+        help="The client this change happened to, merged into this one since: the row is "
+        "kept for reading and left out of the reports, which follow the client's own changes.",
+    )
     reason = fields.Char(compute="_compute_reason", help="Why the status changed.")
     user_id = fields.Many2one(
         "res.users", string="Changed By", default=lambda self: self.env.user, readonly=True
@@ -121,12 +126,15 @@ class PartnerLifecycleHistory(models.Model):
         "scheduled action (a note that notifies the client's salesperson, or a plain line).",
     )
 
-    @api.depends("reason_code", "reason_params", "note")
+    @api.depends("reason_code", "reason_params", "note", "merged_from")
     @api.depends_context("lang")
     def _compute_reason(self):
         for row in self:
             text = self._reason_text(row.reason_code, row.reason_params)
-            row.reason = " — ".join(part for part in (text, row.note) if part) or False
+            merged = row.merged_from and self.env._(
+                "from the merged client %(client)s", client=row.merged_from
+            )
+            row.reason = " — ".join(part for part in (text, row.note, merged) if part) or False
 
     @api.model
     def _reason_text(self, code, params):
@@ -310,8 +318,31 @@ class PartnerLifecycleHistory(models.Model):
         self.invalidate_recordset(["announce"])
 
     @api.model
+    def _merged_into(self, rows, client):
+        """Give the history rows of merged partners to the surviving ``client`` (``rows``:
+        row id -> the merged partner's name) as rows of its past: their dates and reasons
+        kept, marked with the name (a row moved by an earlier merge keeps its first name),
+        with the client's company and salesperson, and never announced in its chatter."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE partner_lifecycle_history h
+                      SET partner_id = p.id, company_id = p.company_id, salesperson_id = p.user_id,
+                          merged_from = COALESCE(h.merged_from, v.name), announce = NULL
+                     FROM unnest(%s::int[], %s::varchar[]) AS v(id, name), res_partner p
+                    WHERE h.id = v.id AND p.id = %s""",
+                list(rows),
+                list(rows.values()),
+                client.id,
+            )
+        )
+        self.invalidate_model()
+        self.env["res.partner"].invalidate_model(["lifecycle_history_ids"])
+
+    @api.model
     def _report_events_query(self):
-        """SQL rows of the history as the lifecycle reports read it.
+        """SQL rows of the history as the lifecycle reports read it: the client's own
+        changes, not those moved to it from merged partners (``merged_from``).
 
         Each change with its client (``partner_id``), ``date``, ``id``, ``origin``,
         ``old_status_id``, ``new_status_id``, its ``day`` in the time zone of the
@@ -328,7 +359,8 @@ class PartnerLifecycleHistory(models.Model):
                  JOIN res_partner p ON p.id = h.partner_id
                  JOIN res_company rc ON rc.id = %(company)s
             LEFT JOIN (%(roles)s) ro ON ro.company_id = rc.id AND ro.status_id = h.old_status_id
-            LEFT JOIN (%(roles)s) rn ON rn.company_id = rc.id AND rn.status_id = h.new_status_id""",
+            LEFT JOIN (%(roles)s) rn ON rn.company_id = rc.id AND rn.status_id = h.new_status_id
+                WHERE h.merged_from IS NULL""",
             day=companies._lifecycle_date_sql(SQL("h.date"), "rc"),
             company=companies._lifecycle_ruling_company_sql("p"),
             roles=companies._lifecycle_roles_query(),

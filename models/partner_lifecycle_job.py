@@ -5,6 +5,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.tools import split_every
 
+from .lifecycle_context import BULK_KEY, internal
 from .notification import notification
 
 
@@ -175,7 +176,7 @@ class PartnerLifecycleJob(models.Model):
     def _run_recalculate(self, ids, commit):
         # a mass run: its changes are logged in the chatter, nobody is notified of each
         recalculation = self.env["partner.lifecycle.recalculation"].with_context(
-            lifecycle_bulk=True
+            **internal(BULK_KEY)
         )
         recalculation._run(self.company_id, ids, commit=commit, on_batch=self._progress)
 

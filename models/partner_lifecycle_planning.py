@@ -12,18 +12,25 @@ import logging
 from contextlib import contextmanager
 from datetime import time, timedelta
 
+import psycopg2
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from ..engine import FORMER, SLEEPING, is_usable_date
 from ..engine import planning as engine
 from .notification import notification
+from .partner_lifecycle_recalculation import LOCK_ERRORS
 
 _logger = logging.getLogger(__name__)
 
 #: First key of the advisory locks of the scheduled action (one run per company at a time).
 AUTOSAVE_KEY = 0x504C5041  # "PLPA"
+
+
+class PlanBusyError(UserError):
+    """The plan is being filled or changed in another transaction: try again later."""
 
 
 class PartnerLifecyclePlanning(models.Model):
@@ -159,16 +166,41 @@ class PartnerLifecyclePlanning(models.Model):
 
     # ------------------------------------------------------------------ buttons
     def action_fill(self):
-        """Add the clients due in each plan and not in it yet (the dispatcher's Fill button)."""
+        """Add the clients due in each plan and not in it yet (the dispatcher's Fill button);
+        a notification tells how many were added."""
         self._lifecycle_check_dispatcher()
         self.check_access("write")
         self.env["partner.lifecycle.planning.line"].check_access("create")
         self._lifecycle_check_draft()
+        added = {}
         for plan in self:
             if not plan.status_ids:
                 raise UserError(self.env._("Choose the client statuses to plan."))
-            plan._lifecycle_fill()
-        return True
+            added[plan] = plan._lifecycle_fill()
+        return self._lifecycle_fill_notification(added)
+
+    @api.model
+    def _lifecycle_fill_notification(self, added):
+        """The answer of the Fill button: how many clients each plan got (``added``: plan ->
+        count), then the plan shown again with its new lines."""
+        messages = [
+            self.env._("Clients added to %(plan)s: %(count)s.", plan=plan.name, count=count)
+            if count
+            else self.env._(
+                "No client added to %(plan)s: every client due in its days is in it already.",
+                plan=plan.name,
+            )
+            for plan, count in added.items()
+        ]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if any(added.values()) else "info",
+                "message": " ".join(messages),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_create_orders(self):
         """One quotation per line marked ordered, or, when no line is, per line still due in
@@ -224,11 +256,14 @@ class PartnerLifecyclePlanning(models.Model):
     def _lifecycle_fill(self):
         """Add the due clients that are not in the plan yet; return how many were added.
 
-        One query reads the candidates, the engine decides who is due and on
-        which day, one INSERT writes the lines sorted by zone, then expected
-        date. The caller has checked the rights.
+        The plan is held for the fill (:meth:`_lifecycle_hold_for_fill`): a second
+        fill of it at the same time gets :class:`PlanBusyError`. One query reads
+        the candidates, the engine decides who is due and on which day, one
+        INSERT writes the lines sorted by zone, then expected date, leaving out
+        a client whose line is there already. The caller has checked the rights.
         """
         self.ensure_one()
+        self._lifecycle_hold_for_fill()
         company = self.company_id.sudo()
         use_schedule = company.lifecycle_planning_use_schedule
         overdue_days = company.lifecycle_planning_overdue_days
@@ -239,9 +274,52 @@ class PartnerLifecyclePlanning(models.Model):
                 if found is not None:
                     entries.append((row, found))
             entries.sort(key=lambda entry: self._lifecycle_line_order(*entry))
-            self._lifecycle_insert_lines(entries)
-        _logger.info("Delivery plan %s: %s clients added", self.name, len(entries))
-        return len(entries)
+            added = self._lifecycle_insert_lines(entries)
+        _logger.info("Delivery plan %s: %s clients added", self.name, added)
+        return added
+
+    def _lifecycle_hold_for_fill(self):
+        """Hold the plan for a fill until the end of the transaction: lock its row without
+        waiting and mark it written. A fill of the plan in another transaction, running or
+        begun before this one ends (its snapshot then misses this fill's lines), cannot
+        take it: it gets :class:`PlanBusyError` instead of adding the same clients."""
+        with self._lifecycle_busy_guard():
+            self.env.cr.execute(
+                SQL(
+                    """SELECT id FROM partner_lifecycle_planning WHERE id = %s
+                       FOR NO KEY UPDATE NOWAIT""",
+                    self.id,
+                )
+            )
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE partner_lifecycle_planning
+                          SET write_date = now() AT TIME ZONE 'UTC', write_uid = %s
+                        WHERE id = %s""",
+                    self.env.uid,
+                    self.id,
+                )
+            )
+        self.invalidate_recordset(["write_date", "write_uid"])
+
+    @contextmanager
+    def _lifecycle_busy_guard(self):
+        """Run the block in a savepoint; a lock held by another transaction, or a change it
+        committed since this one began, raises :class:`PlanBusyError` (the work of the
+        block undone, the transaction still usable)."""
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                yield
+        except psycopg2.DatabaseError as error:
+            if error.pgcode not in LOCK_ERRORS:
+                raise
+            raise PlanBusyError(
+                self.env._(
+                    "The plan %(plan)s is being filled or changed by someone else; try again "
+                    "in a moment.",
+                    plan=self.name,
+                )
+            ) from None
 
     @contextmanager
     def _lifecycle_without_jit(self):
@@ -366,9 +444,10 @@ class PartnerLifecyclePlanning(models.Model):
 
     def _lifecycle_insert_lines(self, entries):
         """Write the lines of ``entries`` ((row, due) pairs, in order) in one INSERT, with
-        each client's zone, usual product and quantity, and last delivery address."""
+        each client's zone, usual product and quantity, and last delivery address; a client
+        already in the plan is left out. Returns the number of lines written."""
         if not entries:
-            return
+            return 0
         company = self.company_id.sudo()
         self.env.cr.execute(
             SQL(
@@ -379,9 +458,8 @@ class PartnerLifecyclePlanning(models.Model):
         )
         start = self.env.cr.fetchone()[0]
         now = fields.Datetime.now()
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO partner_lifecycle_planning_line
+        query = SQL(
+            """INSERT INTO partner_lifecycle_planning_line
                           (planning_id, company_id, sequence, partner_id, expected_date, postponed,
                            zone_id, delivery_address_id, product_id, quantity, call_result,
                            create_uid, create_date, write_uid, write_date)
@@ -393,21 +471,25 @@ class PartnerLifecyclePlanning(models.Model):
                                  %(sequences)s::int[])
                           AS v(partner_id, expected_date, postponed, sequence)
                      JOIN res_partner p ON p.id = v.partner_id
-                LEFT JOIN LATERAL (%(usual)s) u ON TRUE""",
-                plan=self.id,
-                company=company.id,
-                fill_quantity=company.lifecycle_planning_fill_quantity,
-                uid=self.env.uid,
-                now=now,
-                ids=[row["id"] for row, _found in entries],
-                dates=[found.expected_date for _row, found in entries],
-                postponed=[found.postponed for _row, found in entries],
-                sequences=list(range(start + 1, start + 1 + len(entries))),
-                usual=self.env["sale.order"]._lifecycle_usual_order_query(),
-            )
+                LEFT JOIN LATERAL (%(usual)s) u ON TRUE
+              ON CONFLICT DO NOTHING""",
+            plan=self.id,
+            company=company.id,
+            fill_quantity=company.lifecycle_planning_fill_quantity,
+            uid=self.env.uid,
+            now=now,
+            ids=[row["id"] for row, _found in entries],
+            dates=[found.expected_date for _row, found in entries],
+            postponed=[found.postponed for _row, found in entries],
+            sequences=list(range(start + 1, start + 1 + len(entries))),
+            usual=self.env["sale.order"]._lifecycle_usual_order_query(),
         )
+        with self._lifecycle_busy_guard():
+            self.env.cr.execute(query)
+            added = self.env.cr.rowcount
         self.invalidate_recordset(["line_ids"])
         self.env["partner.lifecycle.planning.line"].invalidate_model()
+        return added
 
     @api.model
     # ------------------------------------------------------------------ quotations
@@ -454,8 +536,12 @@ class PartnerLifecyclePlanning(models.Model):
             if not self.env.cr.fetchone()[0]:
                 continue
             plan = self._lifecycle_autosave_plan(company)
-            if plan:
+            if not plan:
+                continue
+            try:
                 added += plan._lifecycle_fill()
+            except PlanBusyError:
+                _logger.info("Delivery plan %s is being filled by someone else", plan.name)
         self.env["ir.cron"]._notify_progress(done=len(companies), remaining=0)
         return added
 

@@ -28,6 +28,7 @@ import psycopg2
 from odoo import api, models
 from odoo.tools import SQL, mute_logger, split_every
 
+from .lifecycle_context import BULK_KEY, TIME_ONLY_KEY, internal
 from .partner_lifecycle_decision import FACT_COLUMNS
 
 _logger = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         """Full run: every client of ``company`` with an id above ``after_id``, batch by batch;
         its changes get plain chatter lines, no notification (``_announce_mode``)."""
         ids = self._client_ids(company, after_id)
-        run = self.with_context(lifecycle_bulk=True)
+        run = self.with_context(**internal(BULK_KEY))
         return run._run(company, ids, today, commit, on_batch)
 
     @api.model
@@ -106,7 +107,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                     continue
                 today = company._lifecycle_today()
                 ids = self._due_client_ids(company, today)
-                run = self.with_context(lifecycle_time_only=True)
+                run = self.with_context(**internal(TIME_ONLY_KEY))
                 stats.update(run._run(company, ids, today, commit))
         self.env["ir.cron"]._notify_progress(done=stats["clients"], remaining=0)
         _logger.info("Client lifecycle incremental run: %s", dict(stats))

@@ -30,10 +30,11 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
         For each client with orders, its automatic and reconstructed rows are
         replaced by one row per past transition (origin ``reconstructed``, dated
         on the day of the transition); the rows of people's acts (by hand,
-        planning, termination) stay, and a client whose status is one of the
-        company's own (set by hand, never replaced by automation) is left
-        alone. When the replay ends in the client's current status, "status
-        since" becomes the day it entered that status.
+        planning, termination) and those moved from merged partners stay, and
+        a client whose status is one of the company's own (set by hand, never
+        replaced by automation) is left alone. When the replay ends in the
+        client's current status, "status since" becomes the day it entered that
+        status.
         """
         recalculation = self.env["partner.lifecycle.recalculation"]
         ids = recalculation._client_ids(company) if ids is None else ids
@@ -72,7 +73,7 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
             self.env.cr.execute(
                 SQL(
                     """DELETE FROM partner_lifecycle_history WHERE partner_id = ANY(%s)
-                          AND origin IN ('automatic', 'reconstructed')""",
+                          AND origin IN ('automatic', 'reconstructed') AND merged_from IS NULL""",
                     replaced,
                 )
             )
@@ -152,7 +153,7 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
                                       AND r.status_id = p.lifecycle_status_id
                     WHERE p.id = ANY(%(ids)s) AND p.lifecycle_status_id IS NOT NULL
                       AND NOT EXISTS (SELECT 1 FROM partner_lifecycle_history h
-                                       WHERE h.partner_id = p.id
+                                       WHERE h.partner_id = p.id AND h.merged_from IS NULL
                                          AND h.new_status_id = p.lifecycle_status_id)""",
                 uid=self.env.uid,
                 ids=list(ids),

@@ -32,6 +32,7 @@ class PartnerLifecycleReportMixin(models.AbstractModel):
             "origin",
             "old_status_id",
             "new_status_id",
+            "merged_from",
         ],
         "res.partner": [
             "company_id",

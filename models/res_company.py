@@ -17,6 +17,7 @@ from ..engine.settings import (
     is_valid_at_risk_cap,
     is_valid_factor,
 )
+from .lifecycle_context import NO_RECALCULATION_KEY, NO_STATUS_KEY, internal, is_internal
 
 #: Company field holding the status of each role.
 ROLE_FIELDS = {
@@ -418,12 +419,12 @@ class ResCompany(models.Model):
         for vals in vals_list:
             self._lifecycle_check_values({**defaults, **vals})
         companies = super(
-            ResCompany, self.with_context(lifecycle_no_status=True, lifecycle_no_recalculation=True)
+            ResCompany, self.with_context(**internal(NO_STATUS_KEY, NO_RECALCULATION_KEY))
         ).create(vals_list)
         companies._lifecycle_set_default_statuses()
         for company in companies.filtered(lambda c: not c.lifecycle_tz):
             company.lifecycle_tz = company._lifecycle_timezone()
-        return companies.with_context(lifecycle_no_status=False, lifecycle_no_recalculation=False)
+        return companies.with_context(**dict.fromkeys((NO_STATUS_KEY, NO_RECALCULATION_KEY), False))
 
     def write(self, vals):
         self._lifecycle_check_values(vals)
@@ -431,7 +432,7 @@ class ResCompany(models.Model):
         before = {company: company._lifecycle_rule_values() for company in self} if rules else {}
         result = super().write(vals)
         changed = self.filtered(lambda c: before and before[c] != c._lifecycle_rule_values())
-        if changed and not self.env.context.get("lifecycle_no_recalculation"):
+        if changed and not is_internal(self.env, NO_RECALCULATION_KEY):
             changed._lifecycle_queue_full_recalculation()
         return result
 

@@ -5,11 +5,7 @@ from odoo.tools import SQL, Query, format_date
 from ..engine import CREATE
 from ..engine.planning import INTERVAL, WEEKDAY_NAMES, WEEKDAYS, schedule_from_columns
 from ..engine.settings import SCHEDULE_INTERVAL_LIMITS
-
-#: Context key that keeps the "at creation" status off new partners (users, companies).
-NO_STATUS_KEY = "lifecycle_no_status"
-#: Context key of a partner merge: the survivor keeps its own lifecycle values.
-MERGE_KEY = "lifecycle_merge"
+from .lifecycle_context import MERGE_KEY, NO_STATUS_KEY, is_internal
 
 #: Columns of a client's contact schedule, after their "lifecycle_schedule_" prefix.
 SCHEDULE_COLUMNS = ("kind", *WEEKDAY_NAMES, "interval_days", "start_date")
@@ -324,12 +320,12 @@ class ResPartner(models.Model):
         partners = super().create(vals_list)
         if any(vals.get("lifecycle_status_id") for vals in vals_list):
             partners._check_company(["lifecycle_status_id"])
-        if not self.env.context.get(NO_STATUS_KEY):
+        if not is_internal(self.env, NO_STATUS_KEY):
             partners._lifecycle_set_creation_status()
         return partners
 
     def write(self, vals):
-        if self.env.context.get(MERGE_KEY):
+        if is_internal(self.env, MERGE_KEY):
             vals = {key: value for key, value in vals.items() if not key.startswith("lifecycle_")}
         if not self.env.su:
             self._lifecycle_check_protected(vals)

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import Form, freeze_time, tagged
 from odoo.tools import SQL
 
+from ..models.lifecycle_context import NO_STATUS_KEY, internal
 from .common import LifecycleCommon
 
 TODAY = date(2026, 6, 1)
@@ -21,7 +22,7 @@ class TestClientDefinition(LifecycleCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        quiet = cls.env["res.partner"].with_context(lifecycle_no_status=True)
+        quiet = cls.env["res.partner"].with_context(**internal(NO_STATUS_KEY))
         cls.office = cls._client("Office Ltd", is_company=True)
         cls.contact = cls._client("Anna Contact", parent_id=cls.office.id)
         cls.archived = cls._client("Closed Shop")

@@ -165,6 +165,41 @@ class TestEvents(LifecycleCommon):
         self.assertEqual(survivor.lifecycle_termination_date, TODAY)
         self.assertEqual(survivor.lifecycle_status_id, self.status_former)
 
+    def test_merge_keeps_the_survivors_history_its_own(self):
+        """A terminated duplicate merged into a permanent client: the survivor stays active
+        and permanent since its own day, holds both histories, and the cohort report shows
+        it permanent."""
+        survivor, _orders = self._permanent_client("Aqua Office")
+        survivor.user_id = self.salesman
+        since = survivor.lifecycle_status_date
+        own = survivor.lifecycle_history_ids
+        duplicate = self._client("Aqua Office (old)")
+        for age in (90, 80, 70):
+            self._order(duplicate, day=TODAY - timedelta(days=age))
+        self.assertEqual(duplicate.lifecycle_status_id, self.status_permanent)
+        duplicate.action_lifecycle_terminate(TODAY, "Moved away")
+        moved = duplicate.lifecycle_history_ids
+        self.assertEqual(moved[:1].new_status_id, self.status_former)
+        self._merge(survivor | duplicate, survivor)
+        self.assertEqual(survivor.lifecycle_status_id, self.status_permanent)
+        self.assertEqual(survivor.lifecycle_status_date, since)
+        self.assertEqual(survivor.lifecycle_termination_date, False)
+        self.assertEqual(survivor.lifecycle_plannable, True)
+        self.assertEqual(survivor.lifecycle_order_count, 6)
+        self.assertEqual(survivor.lifecycle_history_ids, own | moved)
+        self.assertEqual(set(own.mapped("merged_from")), {False})
+        self.assertEqual(set(moved.mapped("merged_from")), {"Aqua Office (old)"})
+        self.assertEqual(set(moved.mapped("salesperson_id")), {self.salesman})
+        self.assertEqual(set(moved.mapped("announce")), {False})
+        self.assertEqual(
+            moved[:1].reason,
+            "Contract terminated — Moved away — from the merged client Aqua Office (old)",
+        )
+        cohort = self.env["partner.lifecycle.report.cohort"].search(
+            [("partner_id", "=", survivor.id), ("month", "=", TODAY.replace(day=1))]
+        )
+        self.assertEqual((cohort.status_id, cohort.active_count), (self.status_permanent, 1))
+
     def test_merge_moves_the_duplicates_history(self):
         """The status history of a merged duplicate is kept on the survivor."""
         survivor = self._client("Aqua Office")

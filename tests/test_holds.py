@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
 
+from ..hooks import post_init_hook
 from .common import LifecycleCommon
 
 TODAY = date(2026, 6, 1)
@@ -199,7 +200,7 @@ class TestHolds(LifecycleCommon):
         """The first full run (install) only fills the history, without chatter notes."""
         client = self._aged_client("Idle", [300])
         before = self._messages(client)
-        self.recalculation.with_context(lifecycle_quiet=True)._recalculate_company(self.company)
+        post_init_hook(self.env)
         self.assertEqual(client.lifecycle_status_id, self.status_sleeping)
         self.assertEqual(self._status_lines(client, before), client.message_ids.browse())
 

@@ -417,6 +417,40 @@ class TestPlanning(PlanningCommon):
         self.assertEqual(days[self.overdue], self.tomorrow)
         self.assertEqual(days[self.later], self.today + timedelta(days=5))
 
+    def test_fill_says_how_many_clients_it_added(self):
+        """Fill tells the dispatcher how many clients it added; a second fill adds none and
+        says so."""
+        plan = self._plan(user=self.salesman)
+        first = plan.action_fill()
+        self.assertEqual(
+            (first["params"]["type"], first["params"]["message"]),
+            ("success", f"Clients added to {plan.name}: 2."),
+        )
+        self.assertEqual(first["params"]["next"]["tag"], "soft_reload")
+        again = plan.action_fill()
+        self.assertEqual(
+            (again["params"]["type"], again["params"]["message"]),
+            (
+                "info",
+                f"No client added to {plan.name}: every client due in its days is in it already.",
+            ),
+        )
+        self.assertEqual(plan.line_ids.partner_id, self.due | self.overdue)
+
+    def test_fill_meets_the_lines_already_there(self):
+        """A plan whose due clients were added by hand: Fill adds nothing and says so."""
+        plan = self._plan(user=self.salesman)
+        plan.line_ids = [
+            Command.create({"partner_id": self.due.id}),
+            Command.create({"partner_id": self.overdue.id}),
+        ]
+        answer = plan.action_fill()
+        self.assertEqual(
+            answer["params"]["message"],
+            f"No client added to {plan.name}: every client due in its days is in it already.",
+        )
+        self.assertEqual(len(plan.line_ids), 2)
+
     # ------------------------------------------------------------------ the document
     def test_done_plan_is_closed(self):
         """A plan marked done refuses filling, postponing, quotations and deletion."""

@@ -1,6 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from ..models.lifecycle_context import NO_STATUS_KEY, internal
 from .common import LifecycleCommon
 
 
@@ -100,7 +101,7 @@ class TestRecalculateWizard(LifecycleCommon):
         """A selected partner that is no client (no status, never a customer) gets no status."""
         vendor = (
             self.env["res.partner"]
-            .with_context(lifecycle_no_status=True)
+            .with_context(**internal(NO_STATUS_KEY))
             .create({"name": "Bottle Supplier"})
         )
         wizard = self._wizard_form(vendor | self.idle).save()

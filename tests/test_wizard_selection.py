@@ -1,6 +1,7 @@
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from ..models.lifecycle_context import NO_STATUS_KEY, internal
 from .common import LifecycleCommon
 
 EMPTY = "Select at least one client."
@@ -80,7 +81,7 @@ class TestWizardSelection(LifecycleCommon):
         """The recalculation wizard on selected partners none of which is a client says so."""
         vendor = (
             self.env["res.partner"]
-            .with_context(lifecycle_no_status=True)
+            .with_context(**internal(NO_STATUS_KEY))
             .create({"name": "Bottle Supplier"})
         )
         form = Form(self._opened("partner.lifecycle.recalculate", self.sales_manager, vendor))

@@ -4,6 +4,7 @@ from dataclasses import replace
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.lifecycle_context import BULK_KEY, internal
 from .selection import selected_partners
 
 #: The settings a manager can try in a preview, with their engine names.
@@ -126,7 +127,7 @@ class PartnerLifecycleRecalculate(models.TransientModel):
             return jobs._queued_notification(queued)
         # a person's run: its changes are logged in the chatter, nobody is notified of each
         recalculation = self.env["partner.lifecycle.recalculation"].sudo()
-        stats = recalculation.with_context(lifecycle_bulk=True)._recalculate_partners(clients)
+        stats = recalculation.with_context(**internal(BULK_KEY))._recalculate_partners(clients)
         if self.reconstruct:
             for company, partners in groups:
                 reconstruction = self.env["partner.lifecycle.reconstruction"].sudo()

@@ -25,6 +25,8 @@ import re
 
 from odoo import SUPERUSER_ID, api
 
+from odoo.addons.partner_lifecycle.models.lifecycle_context import QUIET_KEY, internal
+
 _logger = logging.getLogger("odoo.addons.partner_lifecycle.migrations")
 
 #: The reason sentences of 18.0.1.0.0, in English and in Russian, by code.
@@ -148,7 +150,7 @@ def _convert_history(cr):
 def complete_clients(env):
     """Hold the statuses people set by hand, recalculate every client quietly, and queue a
     full recalculation of each company (a job, run soon by the job cron)."""
-    recalculation = env["partner.lifecycle.recalculation"].with_context(lifecycle_quiet=True)
+    recalculation = env["partner.lifecycle.recalculation"].with_context(**internal(QUIET_KEY))
     companies = env["res.company"].search([], order="id")
     for company in companies:
         reconstruction = env["partner.lifecycle.reconstruction"]
