@@ -10,7 +10,7 @@ does the same for tomorrow's plan of each company that asks for it.
 
 import logging
 from contextlib import contextmanager
-from datetime import time, timedelta
+from datetime import timedelta
 
 import psycopg2
 
@@ -268,13 +268,13 @@ class PartnerLifecyclePlanning(models.Model):
         use_schedule = company.lifecycle_planning_use_schedule
         overdue_days = company.lifecycle_planning_overdue_days
         entries = []
-        with self._lifecycle_without_jit():
+        with self.env["partner.lifecycle.recalculation"]._without_jit():
             for row in self._lifecycle_candidates(use_schedule):
                 found = self._lifecycle_planning_due(row, use_schedule, overdue_days)
                 if found is not None:
                     entries.append((row, found))
             entries.sort(key=lambda entry: self._lifecycle_line_order(*entry))
-            added = self._lifecycle_insert_lines(entries)
+            added = self.env["partner.lifecycle.planning.line"]._lifecycle_insert(self, entries)
         _logger.info("Delivery plan %s: %s clients added", self.name, added)
         return added
 
@@ -320,21 +320,6 @@ class PartnerLifecyclePlanning(models.Model):
                     plan=self.name,
                 )
             ) from None
-
-    @contextmanager
-    def _lifecycle_without_jit(self):
-        """Run the block's queries without PostgreSQL's JIT compilation, back to the previous
-        setting after it (an error rolls the setting back with the transaction).
-
-        The planner prices the client clause (``res.partner._lifecycle_client_clause``)
-        far above its real cost (its EXISTS on orders is never reached for clients with
-        a status), and compiling the fill's queries took longer than running them.
-        """
-        cr = self.env.cr
-        cr.execute(SQL("SELECT current_setting('jit'), set_config('jit', 'off', true)"))
-        previous = cr.fetchone()[0]
-        yield
-        cr.execute(SQL("SELECT set_config('jit', %s, true)", previous))
 
     @api.model
     def _lifecycle_line_order(self, row, found):
@@ -442,56 +427,6 @@ class PartnerLifecyclePlanning(models.Model):
             ),
         )
 
-    def _lifecycle_insert_lines(self, entries):
-        """Write the lines of ``entries`` ((row, due) pairs, in order) in one INSERT, with
-        each client's zone, usual product and quantity, and last delivery address; a client
-        already in the plan is left out. Returns the number of lines written."""
-        if not entries:
-            return 0
-        company = self.company_id.sudo()
-        self.env.cr.execute(
-            SQL(
-                "SELECT COALESCE(max(sequence), 0) FROM partner_lifecycle_planning_line "
-                "WHERE planning_id = %s",
-                self.id,
-            )
-        )
-        start = self.env.cr.fetchone()[0]
-        now = fields.Datetime.now()
-        query = SQL(
-            """INSERT INTO partner_lifecycle_planning_line
-                          (planning_id, company_id, sequence, partner_id, expected_date, postponed,
-                           zone_id, delivery_address_id, product_id, quantity, call_result,
-                           create_uid, create_date, write_uid, write_date)
-                   SELECT %(plan)s, %(company)s, v.sequence, p.id, v.expected_date, v.postponed,
-                          p.lifecycle_zone_id, COALESCE(u.address_id, p.id), u.product_id,
-                          CASE WHEN %(fill_quantity)s THEN u.quantity END, 'not_called',
-                          %(uid)s, %(now)s, %(uid)s, %(now)s
-                     FROM unnest(%(ids)s::int[], %(dates)s::date[], %(postponed)s::bool[],
-                                 %(sequences)s::int[])
-                          AS v(partner_id, expected_date, postponed, sequence)
-                     JOIN res_partner p ON p.id = v.partner_id
-                LEFT JOIN LATERAL (%(usual)s) u ON TRUE
-              ON CONFLICT DO NOTHING""",
-            plan=self.id,
-            company=company.id,
-            fill_quantity=company.lifecycle_planning_fill_quantity,
-            uid=self.env.uid,
-            now=now,
-            ids=[row["id"] for row, _found in entries],
-            dates=[found.expected_date for _row, found in entries],
-            postponed=[found.postponed for _row, found in entries],
-            sequences=list(range(start + 1, start + 1 + len(entries))),
-            usual=self.env["sale.order"]._lifecycle_usual_order_query(),
-        )
-        with self._lifecycle_busy_guard():
-            self.env.cr.execute(query)
-            added = self.env.cr.rowcount
-        self.invalidate_recordset(["line_ids"])
-        self.env["partner.lifecycle.planning.line"].invalidate_model()
-        return added
-
-    @api.model
     # ------------------------------------------------------------------ quotations
     def _lifecycle_lines_to_order(self):
         """The lines "Create Quotations" turns into quotations: those marked ordered without
@@ -508,12 +443,6 @@ class PartnerLifecyclePlanning(models.Model):
                 and (not line.expected_date or line.expected_date <= self.date_to)
             )
         )
-
-    def _lifecycle_delivery_moment(self, day):
-        """The commitment date (UTC) of a quotation delivered on ``day``: that day at
-        ``_lifecycle_delivery_hour`` in the company's time zone."""
-        self.ensure_one()
-        return self.company_id.sudo()._lifecycle_moment(day, time(self._lifecycle_delivery_hour))
 
     # ------------------------------------------------------------------ scheduled action
     @api.model

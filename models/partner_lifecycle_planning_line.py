@@ -1,7 +1,7 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 from odoo import Command, api, fields, models
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 from ..engine import planning as engine
 
@@ -238,7 +238,7 @@ class PartnerLifecyclePlanningLine(models.Model):
         values = {
             "partner_id": self.partner_id.id,
             "company_id": plan.company_id.id,
-            "commitment_date": plan._lifecycle_delivery_moment(day),
+            "commitment_date": self._lifecycle_delivery_moment(day),
             "origin": plan.name,
         }
         if self.delivery_address_id:
@@ -252,3 +252,59 @@ class PartnerLifecyclePlanningLine(models.Model):
                 )
             ]
         return values
+
+    def _lifecycle_delivery_moment(self, day):
+        """The commitment date (UTC) of a quotation delivered on ``day``: that day at the
+        plan's ``_lifecycle_delivery_hour`` in the company's time zone."""
+        plan = self.planning_id
+        return plan.company_id.sudo()._lifecycle_moment(day, time(plan._lifecycle_delivery_hour))
+
+    @api.model
+    def _lifecycle_insert(self, plan, entries):
+        """Write the lines of ``plan`` for ``entries`` ((row, due) pairs, in order) in one
+        INSERT, with each client's zone, usual product and quantity, and last delivery
+        address; a client already in the plan is left out. Returns the number written."""
+        if not entries:
+            return 0
+        company = plan.company_id.sudo()
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(max(sequence), 0) FROM partner_lifecycle_planning_line "
+                "WHERE planning_id = %s",
+                plan.id,
+            )
+        )
+        start = self.env.cr.fetchone()[0]
+        now = fields.Datetime.now()
+        query = SQL(
+            """INSERT INTO partner_lifecycle_planning_line
+                          (planning_id, company_id, sequence, partner_id, expected_date, postponed,
+                           zone_id, delivery_address_id, product_id, quantity, call_result,
+                           create_uid, create_date, write_uid, write_date)
+                   SELECT %(plan)s, %(company)s, v.sequence, p.id, v.expected_date, v.postponed,
+                          p.lifecycle_zone_id, COALESCE(u.address_id, p.id), u.product_id,
+                          CASE WHEN %(fill_quantity)s THEN u.quantity END, 'not_called',
+                          %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM unnest(%(ids)s::int[], %(dates)s::date[], %(postponed)s::bool[],
+                                 %(sequences)s::int[])
+                          AS v(partner_id, expected_date, postponed, sequence)
+                     JOIN res_partner p ON p.id = v.partner_id
+                LEFT JOIN LATERAL (%(usual)s) u ON TRUE
+              ON CONFLICT DO NOTHING""",
+            plan=plan.id,
+            company=company.id,
+            fill_quantity=company.lifecycle_planning_fill_quantity,
+            uid=self.env.uid,
+            now=now,
+            ids=[row["id"] for row, _found in entries],
+            dates=[found.expected_date for _row, found in entries],
+            postponed=[found.postponed for _row, found in entries],
+            sequences=list(range(start + 1, start + 1 + len(entries))),
+            usual=self.env["sale.order"]._lifecycle_usual_order_query(),
+        )
+        with plan._lifecycle_busy_guard():
+            self.env.cr.execute(query)
+            added = self.env.cr.rowcount
+        plan.invalidate_recordset(["line_ids"])
+        self.invalidate_model()
+        return added

@@ -232,6 +232,21 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                 stats["errors"] += 1
         return stats
 
+    @contextmanager
+    def _without_jit(self):
+        """Run the block's queries without PostgreSQL's JIT compilation, back to the previous
+        setting after it (an error rolls the setting back with the transaction).
+
+        The planner prices the client clause (``res.partner._lifecycle_client_clause``) and
+        the read of a batch far above their real cost, and compiling them took longer than
+        running them (1.0 of 1.6 s a batch at 20,000 clients; most of a plan's fill).
+        """
+        cr = self.env.cr
+        cr.execute(SQL("SELECT current_setting('jit'), set_config('jit', 'off', true)"))
+        previous = cr.fetchone()[0]
+        yield
+        cr.execute(SQL("SELECT set_config('jit', %s, true)", previous))
+
     # ------------------------------------------------------------------ locks
     @api.model
     def _lock(self, ids, mode):

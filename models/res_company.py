@@ -251,23 +251,12 @@ class ResCompany(models.Model):
         ),
     ]
 
-    @api.constrains(*NUMBER_FIELDS)
+    @api.constrains(*NUMBER_FIELDS, FACTOR_FIELD, *PLANNING_NUMBER_FIELDS)
     def _check_lifecycle_numbers(self):
-        """N, the periods, and the at-risk cap against its floor (both are number fields)."""
+        """N, the periods, the at-risk factor and cap, and the planning days in their limits."""
+        names = (*NUMBER_FIELDS, FACTOR_FIELD, *PLANNING_NUMBER_FIELDS)
         for company in self:
-            company._lifecycle_check_values({name: company[name] for name in NUMBER_FIELDS})
-
-    @api.constrains(FACTOR_FIELD)
-    def _check_lifecycle_at_risk_factor(self):
-        for company in self:
-            company._lifecycle_check_values({FACTOR_FIELD: company[FACTOR_FIELD]})
-
-    @api.constrains(*PLANNING_NUMBER_FIELDS)
-    def _check_lifecycle_planning_numbers(self):
-        for company in self:
-            company._lifecycle_check_values(
-                {name: company[name] for name in PLANNING_NUMBER_FIELDS}
-            )
+            company._lifecycle_check_values({name: company[name] for name in names})
 
     @api.model
     def _lifecycle_check_values(self, values):
