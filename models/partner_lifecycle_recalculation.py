@@ -15,7 +15,9 @@ lets the engine decide, and writes only what changed, under row locks:
 Runs commit each batch in a transaction of its own at READ COMMITTED, lock
 the rows they write in id order and skip rows locked by others (marking
 them): no run-wide snapshot that could go stale, no deadlock between two
-runs, and an order confirmed during a batch is never lost.
+runs, and an order confirmed during a batch is never lost. The locks that
+keep two runs off the same company or background job are advisory locks of
+the transaction, taken again in each batch's: a rollback releases them.
 """
 
 import logging
@@ -100,14 +102,26 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         stats = Counter()
         commit = self._can_commit()
         for company in self.env["res.company"].sudo().search([], order="id"):
-            with self._company_lock(company) as acquired:
-                if not acquired:
-                    _logger.info("Client lifecycle: %s is being recalculated already", company.name)
-                    continue
-                today = company._lifecycle_today()
-                ids = self._due_client_ids(company, today)
-                run = self.with_context(lifecycle_time_only=True)
-                stats.update(run._run(company, ids, today, commit))
+            if commit:
+                self._begin_batch_transaction()
+            if not self._company_lock(company):
+                _logger.info("Client lifecycle: %s is being recalculated already", company.name)
+                continue
+            today = company._lifecycle_today()
+            ids = self._due_client_ids(company, today)
+            run = self.with_context(lifecycle_time_only=True)
+            stats.update(
+                run._run(
+                    company,
+                    ids,
+                    today,
+                    commit,
+                    # the company's lock, taken again in each batch's transaction
+                    before_batch=lambda company=company: self._company_lock(company),
+                    # clients it skips wait for the next scheduled run: no wake-up by itself
+                    trigger=False,
+                )
+            )
         self.env["ir.cron"]._notify_progress(done=stats["clients"], remaining=0)
         _logger.info("Client lifecycle incremental run: %s", dict(stats))
         return stats
@@ -138,36 +152,56 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         return not getattr(threading.current_thread(), "testing", False)
 
     @api.model
-    def _run(self, company, ids, today=None, commit=False, on_batch=None):
+    def _run(self, company, ids, today=None, commit=False, on_batch=None, before_batch=None,
+             trigger=True):  # fmt: skip
         """Recalculate ``ids`` (clients of ``company``) in batches.
 
-        With ``commit``, each batch is a transaction of its own at READ
-        COMMITTED, committed at its end; a failing batch is rolled back,
-        logged, and its clients marked, and the run goes on. ``on_batch(batch,
-        stats)`` is called after each batch, inside its transaction.
+        Each batch runs in :meth:`_batch_transaction`; with ``commit``, a failing
+        batch is rolled back, logged, and its clients marked, and the run goes on.
+        ``before_batch()`` is called at the start of each batch, inside its
+        transaction: a false answer ends the run there. ``on_batch(batch,
+        stats)`` is called after each batch, inside its transaction. ``trigger``:
+        the marks of skipped clients wake the incremental run
+        (``partner.lifecycle.queue._mark``).
         """
         stats = Counter()
         lock_first = False
+        marks = self.env["partner.lifecycle.queue"]
         for batch in split_every(self._batch_size, ids, list):
-            if commit:
-                self._begin_batch_transaction()
             try:
-                batch_stats = self._run_batch(company, batch, today, lock_first)
-                if on_batch:
-                    on_batch(batch, batch_stats)
-                if commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                with self._batch_transaction(commit):
+                    if before_batch and not before_batch():
+                        break
+                    batch_stats = self._run_batch(company, batch, today, lock_first, trigger)
+                    if on_batch:
+                        on_batch(batch, batch_stats)
             except Exception:
                 if not commit:
                     raise
-                self.env.cr.rollback()
                 _logger.exception("Client lifecycle: batch of %s clients failed", len(batch))
-                self.env["partner.lifecycle.queue"]._mark(batch)
+                marks._mark(batch, trigger=trigger)
                 self.env.cr.commit()  # pylint: disable=invalid-commit
                 batch_stats = Counter(clients=len(batch), failed=len(batch))
             stats.update(batch_stats)
             lock_first = batch_stats["changed"] > self._lock_first_share * len(batch)
         return stats
+
+    @contextmanager
+    def _batch_transaction(self, commit):
+        """The block runs as a batch of a run: with ``commit``, in a transaction of its own
+        (:meth:`_begin_batch_transaction`) committed at its end and rolled back on an
+        error; without, in a savepoint of the caller's transaction (tests, the install)."""
+        if not commit:
+            with self.env.cr.savepoint():
+                yield
+            return
+        self._begin_batch_transaction()
+        try:
+            yield
+        except Exception:
+            self.env.cr.rollback()
+            raise
+        self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _begin_batch_transaction(self):
         """End the current transaction and start the batch's own at READ COMMITTED.
@@ -179,7 +213,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         self.env.cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
 
     @api.model
-    def _run_batch(self, company, ids, today, lock_first):
+    def _run_batch(self, company, ids, today, lock_first, trigger=True):
         """One batch of a run: decide, lock the clients to write (skipping locked ones), write.
 
         Reading first without locks keeps a run that changes little from
@@ -205,7 +239,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         if candidates:
             locked = self._lock(candidates, mode="skip")
             skipped = sorted(set(candidates) - set(locked))
-            self.env["partner.lifecycle.queue"]._mark(skipped)
+            self.env["partner.lifecycle.queue"]._mark(skipped, trigger=trigger)
             applied = self._apply(company, locked, today)
             applied["clients"] = 0
             stats.update(applied)
@@ -215,8 +249,9 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
     @api.model
     def _apply(self, company, ids, today=None):
         """Read, decide and write the clients ``ids`` of ``company`` (already locked)."""
-        # Unmark before reading: a mark committed after this statement stays for the next run.
-        self.env["partner.lifecycle.queue"]._unmark(ids)
+        # Take the marks before reading (storing the first deliveries they carry): a mark
+        # committed after this statement stays for the next run.
+        self.env["partner.lifecycle.queue"]._take(ids)
         rows = self._read_facts(company, ids)
         decisions = self._decisions()
         outcomes = decisions._decide_rows(company, rows, today)
@@ -252,25 +287,22 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         return [row[0] for row in rows]
 
     def _company_lock(self, company):
-        """Hold the company's run lock for the block; yields False when another run holds it."""
-        return self._advisory_lock(ADVISORY_KEY, company.id)
+        """Take the company's run lock for the current transaction; False when another run
+        holds it."""
+        return self._try_lock(ADVISORY_KEY, company.id)
 
     def _job_lock(self, job_id):
-        """Hold a background job's lock for the block; yields False when another run holds it."""
-        return self._advisory_lock(ADVISORY_KEY + 1, job_id)
+        """Take a background job's lock for the current transaction; False when another run
+        holds it."""
+        return self._try_lock(ADVISORY_KEY + 1, job_id)
 
-    @contextmanager
-    def _advisory_lock(self, key, value):
-        """A session-level advisory lock: held across the batches' commits, released at the
-        end of the block, and by PostgreSQL if the process dies."""
-        cr = self.env.cr
-        cr.execute(SQL("SELECT pg_try_advisory_lock(%s, %s)", key, value))
-        acquired = cr.fetchone()[0]
-        try:
-            yield acquired
-        finally:
-            if acquired:
-                cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", key, value))
+    def _try_lock(self, key, value):
+        """A transaction-level advisory lock, without waiting: released by the transaction's
+        commit or rollback (an error cannot leave it held, nor hide behind a failing unlock),
+        and by PostgreSQL if the process dies. Runs that commit batch by batch take it again
+        at the start of each batch."""
+        rows = self.env.execute_query(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", key, value))
+        return rows[0][0]
 
     # ------------------------------------------------------------------ gathering
     @api.model

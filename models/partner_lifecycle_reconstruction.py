@@ -23,7 +23,8 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
     _description = "Client Status History Reconstruction"
 
     @api.model
-    def _reconstruct_history(self, company, ids=None, today=None, commit=False, on_batch=None):
+    def _reconstruct_history(self, company, ids=None, today=None, commit=False, on_batch=None,
+                             before_batch=None):  # fmt: skip
         """Rebuild the clients' automatic history from their orders (engine.transitions).
 
         For each client with orders, its automatic and reconstructed rows are
@@ -32,68 +33,74 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
         planning, termination) stay, and a client whose status is one of the
         company's own (set by hand, never replaced by automation) is left
         alone. When the replay ends in the client's current status, "status
-        since" becomes the day it entered that status.
+        since" becomes the day it entered that status. Batches run as the
+        recalculation's do (``_batch_transaction``, ``before_batch``, ``on_batch``).
         """
         recalculation = self.env["partner.lifecycle.recalculation"]
         ids = recalculation._client_ids(company) if ids is None else ids
         today = today or company._lifecycle_today()
         settings = company.sudo()._lifecycle_settings()
-        statuses, role_of = company.sudo()._lifecycle_role_ids()
-        decisions = self.env["partner.lifecycle.decision"]
         stats = Counter()
         for batch in split_every(recalculation._batch_size, ids, list):
-            if commit:
-                recalculation._begin_batch_transaction()
-            changes, since = [], {}
-            for row in recalculation._read_facts(company, batch):
-                if row["status_id"] and row["status_id"] not in role_of:
-                    continue  # a status of the company's own, set by hand: its rows stay
-                steps = self._replay(decisions._facts(row, role_of), settings, today, row)
-                old = None
-                for step in steps:
-                    status_id = statuses.get(step.role)
-                    if status_id and status_id != old:
-                        changes.append(
-                            HistoryRow(
-                                row["id"],
-                                old,
-                                status_id,
-                                step.reason_code,
-                                step.reason_params,
-                                origin="reconstructed",
-                                day=step.day,
-                            )
-                        )
-                        old = status_id
-                if old and old == row["status_id"]:
-                    since[row["id"]] = changes[-1]
-            replaced = sorted({change.partner_id for change in changes})
-            self.env.cr.execute(
-                SQL(
-                    """DELETE FROM partner_lifecycle_history WHERE partner_id = ANY(%s)
-                          AND origin IN ('automatic', 'reconstructed')""",
-                    replaced,
-                )
-            )
-            self.env["partner.lifecycle.history"]._log_rows(changes)
-            if since:
-                self._write_entries(list(since.values()))
-            added = self._explain_unexplained_statuses(batch)
-            self.env["res.partner"].browse(batch).invalidate_recordset(
-                [
-                    "lifecycle_status_date",
-                    "lifecycle_reason_code",
-                    "lifecycle_reason_params",
-                    "lifecycle_history_ids",
-                ]
-            )
-            batch_stats = Counter(clients=len(batch), rows=len(changes) + added)
-            if on_batch:
-                on_batch(batch, batch_stats)
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            with recalculation._batch_transaction(commit):
+                if before_batch and not before_batch():
+                    break
+                batch_stats = self._reconstruct_batch(company, batch, today, settings)
+                if on_batch:
+                    on_batch(batch, batch_stats)
             stats.update(batch_stats)
         return stats
+
+    @api.model
+    def _reconstruct_batch(self, company, batch, today, settings):
+        """Rebuild the history of one batch of clients of ``company``; its counts."""
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        statuses, role_of = company.sudo()._lifecycle_role_ids()
+        decisions = self.env["partner.lifecycle.decision"]
+        changes, since = [], {}
+        for row in recalculation._read_facts(company, batch):
+            if row["status_id"] and row["status_id"] not in role_of:
+                continue  # a status of the company's own, set by hand: its rows stay
+            steps = self._replay(decisions._facts(row, role_of), settings, today, row)
+            old = None
+            for step in steps:
+                status_id = statuses.get(step.role)
+                if status_id and status_id != old:
+                    changes.append(
+                        HistoryRow(
+                            row["id"],
+                            old,
+                            status_id,
+                            step.reason_code,
+                            step.reason_params,
+                            origin="reconstructed",
+                            day=step.day,
+                        )
+                    )
+                    old = status_id
+            if old and old == row["status_id"]:
+                since[row["id"]] = changes[-1]
+        replaced = sorted({change.partner_id for change in changes})
+        self.env.cr.execute(
+            SQL(
+                """DELETE FROM partner_lifecycle_history WHERE partner_id = ANY(%s)
+                      AND origin IN ('automatic', 'reconstructed')""",
+                replaced,
+            )
+        )
+        self.env["partner.lifecycle.history"]._log_rows(changes)
+        if since:
+            self._write_entries(list(since.values()))
+        added = self._explain_unexplained_statuses(batch)
+        self.env["res.partner"].browse(batch).invalidate_recordset(
+            [
+                "lifecycle_status_date",
+                "lifecycle_reason_code",
+                "lifecycle_reason_params",
+                "lifecycle_history_ids",
+            ]
+        )
+        return Counter(clients=len(batch), rows=len(changes) + added)
 
     @api.model
     def _write_entries(self, rows):
