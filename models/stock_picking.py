@@ -1,5 +1,9 @@
+import psycopg2
+
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
+
+from .partner_lifecycle_recalculation import LOCK_ERRORS
 
 
 class StockPicking(models.Model):
@@ -42,15 +46,30 @@ class StockPicking(models.Model):
     @api.model
     def _lifecycle_set_first_delivery(self, days):
         """Store the first delivery day of clients (``days``: client -> day) in one UPDATE,
-        without the tracking machinery of a write (the hot path of delivery validation)."""
-        self.env.cr.execute(
-            SQL(
-                """UPDATE res_partner p SET lifecycle_first_delivery_date = v.day
-                     FROM unnest(%s::int[], %s::date[]) AS v(id, day) WHERE p.id = v.id""",
-                [client.id for client in days],
-                list(days.values()),
-            )
-        )
+        without the tracking machinery of a write (the hot path of delivery validation),
+        and without waiting: the rows are locked with NOWAIT in a savepoint. When another
+        transaction holds one of them (or changed it since this transaction began), the
+        clients are marked with their day instead (``partner.lifecycle.queue``): the next
+        run stores it before it reads their facts."""
+        ids = [client.id for client in days]
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self.env["partner.lifecycle.recalculation"]._lock(ids, mode="nowait")
+                self.env.cr.execute(
+                    SQL(
+                        """UPDATE res_partner p SET lifecycle_first_delivery_date = v.day
+                             FROM unnest(%s::int[], %s::date[]) AS v(id, day)
+                            WHERE p.id = v.id""",
+                        ids,
+                        list(days.values()),
+                    )
+                )
+        except psycopg2.DatabaseError as error:
+            if error.pgcode not in LOCK_ERRORS:
+                raise
+            marks = self.env["partner.lifecycle.queue"]
+            marks._mark(ids, first_delivery_dates={c.id: day for c, day in days.items()})
+            return
         clients = self.env["res.partner"].concat(*days)
         clients.invalidate_recordset(["lifecycle_first_delivery_date"])
         clients.modified(["lifecycle_first_delivery_date"])
