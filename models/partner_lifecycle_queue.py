@@ -10,15 +10,17 @@ class PartnerLifecycleQueue(models.Model):
     A hook that cannot lock a client at once (another transaction holds it)
     marks it here instead of waiting, with the first delivery day it could not
     store; a run skipping a locked client does the same. Rows are plain inserts
-    (no unique key), so marking never waits nor conflicts; the run that
-    recalculates a client takes its marks (:meth:`_take`).
+    with neither a unique key nor a foreign key (checking one would wait for a
+    client row held FOR UPDATE), so marking never waits nor conflicts; the run
+    that recalculates a client takes its marks (:meth:`_take`), and forgets the
+    marks of deleted clients (:meth:`_forget_deleted`).
     """
 
     _name = "partner.lifecycle.queue"
     _description = "Client Waiting for a Lifecycle Recalculation"
     _log_access = False
 
-    partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade")
+    partner_id = fields.Integer(string="Client", required=True, index=True)
     first_delivery_date = fields.Date(
         help="A delivery day the marker could not store on the client, whose row another "
         "transaction held: the run that takes the mark stores it when it is the first."
@@ -27,6 +29,23 @@ class PartnerLifecycleQueue(models.Model):
     #: Seconds from a mark to the incremental run it wakes; one wake-up serves the marks
     #: made meanwhile, and the transaction that held the client has ended by then.
     _wake_delay = 30
+
+    def init(self):
+        result = super().init()
+        # databases of 18.0.1.1.0 have a foreign key on the column, which a mark would wait on
+        self.env.cr.execute(
+            SQL(
+                """ALTER TABLE partner_lifecycle_queue
+                   DROP CONSTRAINT IF EXISTS partner_lifecycle_queue_partner_id_fkey"""
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """DELETE FROM ir_model_constraint
+                    WHERE name = 'partner_lifecycle_queue_partner_id_fkey' AND type = 'f'"""
+            )
+        )
+        return result
 
     @api.model
     def _mark(self, partner_ids, trigger=True, first_delivery_dates=None):
@@ -107,3 +126,13 @@ class PartnerLifecycleQueue(models.Model):
             written = partners.browse([row[0] for row in rows])
             written.invalidate_recordset(["lifecycle_first_delivery_date"])
             written.modified(["lifecycle_first_delivery_date"])
+
+    @api.model
+    def _forget_deleted(self):
+        """Delete the marks of clients that no longer exist."""
+        self.env.cr.execute(
+            SQL(
+                """DELETE FROM partner_lifecycle_queue q
+                    WHERE NOT EXISTS (SELECT 1 FROM res_partner p WHERE p.id = q.partner_id)"""
+            )
+        )

@@ -101,6 +101,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         """Scheduled incremental run: per company, the clients due today and the marked ones."""
         stats = Counter()
         commit = self._can_commit()
+        self.env["partner.lifecycle.queue"]._forget_deleted()
         for company in self.env["res.company"].sudo().search([], order="id"):
             if commit:
                 self._begin_batch_transaction()

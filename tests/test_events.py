@@ -283,6 +283,15 @@ class TestEvents(LifecycleCommon):
         self.recalculation._cron_recalculate()
         self.assertEqual(client.lifecycle_first_delivery_date, first - timedelta(days=1))
 
+    def test_marks_of_a_deleted_client_are_forgotten(self):
+        """The marks of a client deleted since are dropped by the next run."""
+        client = self._client("Gone")
+        marks = self.env["partner.lifecycle.queue"].sudo()
+        marks._mark(client.ids, first_delivery_dates={client.id: TODAY})
+        client.unlink()
+        self.recalculation._cron_recalculate()
+        self.assertEqual(marks.search_count([]), 0)
+
     def test_marks_wake_the_incremental_run_once(self):
         """Marks wake the incremental run once for all; the run's own marks of the clients
         it skipped wake nothing (they wait for its next scheduled run)."""
