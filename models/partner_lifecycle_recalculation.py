@@ -24,6 +24,7 @@ import logging
 import threading
 from collections import Counter
 from contextlib import contextmanager
+from functools import partial
 
 import psycopg2
 
@@ -57,36 +58,76 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
 
     # ------------------------------------------------------------------ entry points
     @api.model
-    def _recalculate_partners(self, partners, today=None):
+    def _recalculate_partners(self, partners, today=None, first_deliveries=None):
         """Recalculate the clients of these partners (their commercial entities that are
         clients: ``res.partner._lifecycle_client_clause``) now, in the caller's
         transaction, without waiting.
 
         Hooks and small selections call this. The clients are locked with
-        NOWAIT inside a savepoint; when another transaction holds one of them
-        (or changed it since this transaction began), nothing is written for
-        them here: they are marked for the next incremental run, which the
-        mark triggers. Returns the counts (clients, changed, marked, errors,
+        NOWAIT inside a savepoint (:meth:`_hold_or_mark`); when another
+        transaction holds one of them (or changed it since this transaction
+        began), nothing is written for them here: they are marked for the next
+        incremental run, which the mark triggers. ``first_deliveries`` (the
+        delivery hook: partner id -> day) are stored under the same lock, or
+        kept in the marks. Returns the counts (clients, changed, marked, errors,
         ``status:<id>`` per new status).
         """
         stats = Counter()
+        days = first_deliveries or {}
         clients = partners.commercial_partner_id.sudo()._lifecycle_clients()
+        others = sorted(set(days) - set(clients.ids))
+        if others:  # a delivery to a partner who is not a client (yet): its day only
+            self._hold_or_mark(others, days, Counter)
         if not clients:
             return stats
         self._flush_facts()
         for company, ids in self._ids_by_company(clients.ids).items():
-            try:
-                with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
-                    self._lock(ids, mode="nowait")
-                    stats.update(self._apply(company, ids, today))
-            except psycopg2.DatabaseError as error:
-                if error.pgcode not in LOCK_ERRORS:
-                    raise
-                self.env["res.partner"].invalidate_model(self._decisions()._written_fields())
-                self.env["partner.lifecycle.queue"]._mark(ids)
-                stats["clients"] += len(ids)
-                stats["marked"] += len(ids)
+            applied = self._hold_or_mark(ids, days, partial(self._apply, company, ids, today))
+            if applied is None:
+                applied = Counter(clients=len(ids), marked=len(ids))
+            stats.update(applied)
         return stats
+
+    @api.model
+    def _hold_or_mark(self, ids, days, work):
+        """Lock the partners ``ids`` with NOWAIT in a savepoint, store their first delivery
+        days (``days``: id -> day) and return ``work()``; when another transaction holds
+        one of them, undo that, mark them all with their days instead, and return None."""
+        days = {partner_id: days[partner_id] for partner_id in ids if partner_id in days}
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self._lock(ids, mode="nowait")
+                self._store_first_deliveries(days)
+                return work()
+        except psycopg2.DatabaseError as error:
+            if error.pgcode not in LOCK_ERRORS:
+                raise
+        written = [*self._decisions()._written_fields(), "lifecycle_first_delivery_date"]
+        self.env["res.partner"].invalidate_model(written)
+        self.env["partner.lifecycle.queue"]._mark(ids, first_delivery_dates=days)
+        return None
+
+    @api.model
+    def _store_first_deliveries(self, days):
+        """Store first delivery days (``days``: partner id -> day) on locked partners, each
+        when earlier than the stored one, in one UPDATE (no tracking: the hot path of
+        delivery validation)."""
+        if not days:
+            return
+        self.env["res.partner"].flush_model(["lifecycle_first_delivery_date"])
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p
+                      SET lifecycle_first_delivery_date = LEAST(p.lifecycle_first_delivery_date,
+                                                                v.day)
+                     FROM unnest(%s::int[], %s::date[]) AS v(id, day) WHERE p.id = v.id""",
+                list(days),
+                list(days.values()),
+            )
+        )
+        partners = self.env["res.partner"].browse(list(days))
+        partners.invalidate_recordset(["lifecycle_first_delivery_date"])
+        partners.modified(["lifecycle_first_delivery_date"])
 
     @api.model
     def _recalculate_company(self, company, today=None, commit=False, after_id=0, on_batch=None):
