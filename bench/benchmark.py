@@ -221,8 +221,8 @@ STEPS = (
     ("partner.lifecycle.decision", "_write_outcomes", "write: UPDATE", 2),
     ("partner.lifecycle.history", "_log_rows", "write: history INSERT", 1),
     ("partner.lifecycle.reconstruction", "_replay", "replay (engine)", None),
-    ("partner.lifecycle.queue", "_unmark", "queue (unmark, mark)", None),
-    ("partner.lifecycle.queue", "_mark", "queue (unmark, mark)", None),
+    ("partner.lifecycle.queue", "_take", "queue (take, mark)", None),
+    ("partner.lifecycle.queue", "_mark", "queue (take, mark)", None),
 )
 COMMIT_LABEL = "commit"
 

@@ -17,10 +17,13 @@ Nothing is interleaved by sleeping: a scenario that needs a batch to stand
 between its read and its write holds it there with a :class:`WriteGate` (a
 PostgreSQL advisory lock the batch's UPDATE of a chosen client waits on), sees
 in ``pg_locks`` that the batch waits, does what must happen in that window,
-checks that the batch still waits, then lets it go.
+checks that the batch still waits, then lets it go. A scenario that needs a
+database error inside a batch makes one connection's UPDATE of a chosen client
+fail with a :class:`Fault`.
 """
 
 import argparse
+import logging
 import os
 import subprocess
 import sys
@@ -33,7 +36,7 @@ from unittest import mock
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 #: A hook must never wait on another transaction's locks: a confirmation taking longer did.
 HOOK_SECONDS = 3.0
@@ -55,6 +58,24 @@ GATE_FUNCTION = f"""
         END IF;
         RETURN NEW;
     END $$ LANGUAGE plpgsql"""
+
+
+#: The session setting naming the client whose UPDATE fails on that connection (:class:`Fault`).
+FAULT_SETTING = "partner_lifecycle_live.fault"
+#: The trigger function of the fault: a serialization failure, as a concurrent update gives.
+FAULT_FUNCTION = f"""
+    CREATE OR REPLACE FUNCTION partner_lifecycle_live_fault() RETURNS trigger AS $$
+    BEGIN
+        IF current_setting('{FAULT_SETTING}', true) = NEW.id::text THEN
+            RAISE EXCEPTION USING ERRCODE = 'serialization_failure',
+                MESSAGE = 'live fault: client ' || NEW.id || ' cannot be written';
+        END IF;
+        RETURN NEW;
+    END $$ LANGUAGE plpgsql"""
+#: The logger of the job runner, which logs the error of a failed run.
+JOB_LOGGER = "odoo.addons.partner_lifecycle.models.partner_lifecycle_job"
+#: First key of the advisory locks of background jobs (the second is the job's id).
+JOB_LOCK_KEY = 0x504C4346 + 1
 
 
 class ScenarioError(AssertionError):
@@ -178,6 +199,62 @@ def gated(cr):
         cr.commit()
 
 
+class Fault:
+    """Makes one connection's UPDATE of a chosen client fail, as a database error would.
+
+    While installed, a trigger raises a serialization failure for each UPDATE
+    of the partner row that the connection's session setting names
+    (:meth:`arm`); other connections write as usual.
+    """
+
+    def __init__(self, registry):
+        self.cr = registry.cursor()
+
+    def __enter__(self):
+        self.cr.execute(SQL(FAULT_FUNCTION))
+        # (a fault left by an interrupted run is replaced)
+        self.cr.execute(SQL("DROP TRIGGER IF EXISTS partner_lifecycle_live_fault ON res_partner"))
+        self.cr.execute(
+            SQL(
+                """CREATE TRIGGER partner_lifecycle_live_fault BEFORE UPDATE ON res_partner
+                   FOR EACH ROW EXECUTE FUNCTION partner_lifecycle_live_fault()"""
+            )
+        )
+        self.cr.commit()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.cr.rollback()
+        self.cr.execute(SQL("DROP TRIGGER partner_lifecycle_live_fault ON res_partner"))
+        self.cr.execute(SQL("DROP FUNCTION partner_lifecycle_live_fault()"))
+        self.cr.commit()
+        self.cr.close()
+
+    @staticmethod
+    def arm(cr, partner_id):
+        """Make the UPDATEs of the client by this connection fail (None: none)."""
+        value = str(partner_id) if partner_id else ""
+        cr.execute(SQL("SELECT set_config(%s, %s, false)", FAULT_SETTING, value))
+        cr.commit()
+
+
+@contextmanager
+def captured_log(name):
+    """The records of the logger ``name`` during the block (kept out of the output)."""
+    records = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = records.append
+    logger = logging.getLogger(name)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
 class Worker(threading.Thread):
     """A thread running ``target(*args)``; :meth:`result` joins it and gives its return value
     (or raises its exception)."""
@@ -222,6 +299,14 @@ class Scenarios:
             {"name": "Water delivery (live)", "default_code": "PL-LIVE", "type": "service"}
         )
         return product
+
+    def _goods(self, env):
+        """A product delivered from stock: its orders get a delivery to validate."""
+        products = env["product.product"]
+        product = products.search([("default_code", "=", "PL-LIVE-GOODS")], limit=1)
+        return product or products.create(
+            {"name": "Water 19 l (live)", "default_code": "PL-LIVE-GOODS", "type": "consu"}
+        )
 
     def _salesman(self, env):
         users = env["res.users"].with_context(active_test=False)
@@ -504,6 +589,148 @@ class Scenarios:
         self.check_as_full_run(ids)
         return f"killed while writing its third batch; resumed after client {resumed_after}"
 
+    def job_lock_after_a_database_error(self):
+        """A database error in a background job's batch: the job's lock is free at once for
+        another run (the failed run's connection still open), the real error is the one
+        logged and kept on the job, and the next run completes the job."""
+        ids = self.clients("Faulty job", [[30, 20]] * 6)
+        jobs = self.registry["partner.lifecycle.job"]
+        with environment(self.registry) as env:
+            admin = env.ref("base.user_admin")
+            job_id = (
+                env["partner.lifecycle.job"]
+                ._queue(
+                    {
+                        "kind": "status",
+                        "company_id": self.company_id,
+                        "user_id": admin.id,
+                        "partner_ids": [Command.set(ids)],
+                        "total_count": len(ids),
+                        "status_id": env.ref("partner_lifecycle.status_sleeping").id,
+                    }
+                )
+                .id
+            )
+        with (
+            Fault(self.registry),
+            mock.patch.object(jobs, "_person_batch_size", 2),
+            mock.patch.object(jobs, "_retry_delay", 0),
+        ):
+            with environment(self.registry) as env:
+                # the job's second batch writes the client ids[3]: the batch fails
+                Fault.arm(env.cr, ids[3])
+                with captured_log(JOB_LOGGER) as records, mute_logger("odoo.sql_db"):
+                    env["partner.lifecycle.job"]._cron_run_jobs()
+                Fault.arm(env.cr, None)
+                # the failed run's connection is still open, as a pooled cron connection is
+                with environment(self.registry) as other:
+                    free = other.execute_query(
+                        SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", JOB_LOCK_KEY, job_id)
+                    )[0][0]
+            check(free, "the job's lock stayed held after the failed run")
+            logged = "\n".join(logging.Formatter().format(record) for record in records)
+            check("live fault: client" in logged, f"the real error was not logged:\n{logged}")
+            check("InFailedSqlTransaction" not in logged, f"another error was logged:\n{logged}")
+            with environment(self.registry) as env:
+                job = env["partner.lifecycle.job"].browse(job_id)
+                seen = (job.state, job.done_count, job.attempt_count)
+                check(seen == ("running", 2, 1), f"after the failed run: {seen}")
+                check("live fault: client" in (job.error or ""), f"the job keeps {job.error!r}")
+                env["partner.lifecycle.job"]._cron_run_jobs()
+                seen = (job.state, job.done_count, job.attempt_count)
+                check(seen == ("done", 6, 1), f"after the next run: {seen}")
+        statuses = {row["status"] for row in self.stored(ids).values()}
+        check(statuses == {"Sleeping"}, f"every client should be sleeping: {statuses}")
+        return "the lock was free at once; the job kept the real error and ended at the next run"
+
+    def delivery_of_a_locked_client(self):
+        """A delivery validated while another transaction holds the client row FOR UPDATE
+        returns at once and marks the client with the day; an incremental run meanwhile
+        skips the client without waking itself again; the next run stores the first
+        delivery day and the status."""
+        with environment(self.registry) as env:
+            client = env["res.partner"].create({"name": "Delivered while held"})
+            order = env["sale.order"].create(
+                {
+                    "partner_id": client.id,
+                    "order_line": [Command.create({"product_id": self._goods(env).id})],
+                }
+            )
+            order.action_confirm()
+            target, picking_id = client.id, order.picking_ids.id
+        check(self.stored([target])[target]["status"] == "New", "the client should be New")
+        seconds = {}
+        validator = threading.Thread(
+            target=lambda: seconds.setdefault("hook", self.validate(picking_id)), name="deliver"
+        )
+        with environment(self.registry) as holder:
+            holder.cr.execute(SQL("SELECT id FROM res_partner WHERE id = %s FOR UPDATE", target))
+            validator.start()
+            validator.join(HOOK_SECONDS * 2)
+            waited = validator.is_alive()
+            days = self.delivery_marks(target)
+            self.forget_wake_ups()
+            self.incremental_run()
+            wake_ups = self.wake_ups()
+        validator.join()
+        check(not waited, "the delivery waited for the transaction holding the client")
+        check(seconds["hook"] < HOOK_SECONDS, f"the delivery waited {seconds['hook']:.1f} s")
+        with environment(self.registry) as env:
+            picking = env["stock.picking"].browse(picking_id)
+            day = (
+                env["res.partner"]
+                .browse(target)
+                ._lifecycle_company()
+                ._lifecycle_date(picking.date_done)
+            )
+        check(day in days, f"the client's mark should carry the day {day}: {days}")
+        check(wake_ups == 0, f"the run skipping the held client woke itself {wake_ups} times")
+        self.incremental_run()
+        final = self.stored([target])[target]
+        first = self.delivery_marks(target, stored=True)
+        check(first == [day], f"first delivery {day} expected, stored {first}")
+        check(final["status"] == "Working", f"Working expected, stored {final['status']}")
+        check(final["marks"] == 0, "the mark stayed after the run")
+        self.check_as_full_run([target])
+        return f"delivery validated in {seconds['hook']:.2f} s; the next run stored its day"
+
+    def validate(self, picking_id):
+        """Validate the delivery in full, commit; return the seconds."""
+        started = time.monotonic()
+        with environment(self.registry) as env:
+            picking = env["stock.picking"].browse(picking_id)
+            for move in picking.move_ids:
+                move.quantity = move.product_uom_qty
+                move.picked = True
+            picking.button_validate()
+        return time.monotonic() - started
+
+    def delivery_marks(self, partner_id, stored=False):
+        """The days in the client's marks (``stored``: its stored first delivery day)."""
+        with environment(self.registry) as env:
+            query = (
+                "SELECT lifecycle_first_delivery_date FROM res_partner WHERE id = %s"
+                if stored
+                else "SELECT first_delivery_date FROM partner_lifecycle_queue"
+                " WHERE partner_id = %s AND first_delivery_date IS NOT NULL"
+            )
+            return [row[0] for row in env.execute_query(SQL(query, partner_id))]
+
+    def _recompute_cron(self, env):
+        return env.ref("partner_lifecycle.ir_cron_recompute")
+
+    def forget_wake_ups(self):
+        """Delete the pending wake-ups of the incremental run."""
+        with environment(self.registry) as env:
+            cron = self._recompute_cron(env)
+            env.cr.execute(SQL("DELETE FROM ir_cron_trigger WHERE cron_id = %s", cron.id))
+
+    def wake_ups(self):
+        """The pending wake-ups of the incremental run."""
+        with environment(self.registry) as env:
+            cron = self._recompute_cron(env)
+            return env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+
     def _child_command(self, job_id):
         """This script's command line, running one job in a process of its own, its writes
         through the gate."""
@@ -656,6 +883,8 @@ SCENARIOS = (
     "client_locked_by_a_person",
     "killed_job_resumes",
     "second_fill_at_once",
+    "job_lock_after_a_database_error",
+    "delivery_of_a_locked_client",
 )
 
 

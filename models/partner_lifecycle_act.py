@@ -38,6 +38,19 @@ class PartnerLifecycleAct(models.AbstractModel):
         The former status is a termination: for sales managers only. A status of
         another company is refused. Override to change who may do what.
         """
+        changed = self._check_change_status(partners, status, checked)
+        self.sudo()._apply(
+            changed, SET_STATUS, status=status, note=note, hold_until=hold_until, origin=origin
+        )
+
+    @api.model
+    def _check_change_status(self, partners, status, checked=False):
+        """Refuse unless the user may give ``status`` to the clients of ``partners``; return
+        the clients whose status changes (``checked``: see :meth:`_change_status`).
+
+        The one rule of a status change, whether it is made at once or queued as
+        a background job (the wizard calls this before queueing).
+        """
         clients = partners.commercial_partner_id
         if not checked:
             salesman = self.env.user.has_group("sales_team.group_sale_salesman")
@@ -48,20 +61,24 @@ class PartnerLifecycleAct(models.AbstractModel):
         self._check_former(clients, status)
         changed = clients.sudo().filtered(lambda partner: partner.lifecycle_status_id != status)
         self._check_status_company(changed, status)
-        self.sudo()._apply(
-            changed, SET_STATUS, status=status, note=note, hold_until=hold_until, origin=origin
-        )
+        return changed
 
     @api.model
     def _terminate(self, partners, date=None, reason=None):
         """Terminate the contracts of the clients of ``partners`` (sales managers) on ``date``
         (default: the company's today)."""
+        self._check_terminate(partners)
+        clients = partners.commercial_partner_id
+        self.sudo()._apply(clients, TERMINATE, day=date, note=reason)
+
+    @api.model
+    def _check_terminate(self, partners):
+        """Refuse unless the user may terminate the contracts of the clients of ``partners``
+        (at once or queued as a background job)."""
         self._check_manager(
             partners, self.env._("Only sales managers can terminate a client's contract.")
         )
-        clients = partners.commercial_partner_id
-        clients.check_access("read")
-        self.sudo()._apply(clients, TERMINATE, day=date, note=reason)
+        partners.commercial_partner_id.check_access("read")
 
     @api.model
     def _check_manager(self, partners, message):

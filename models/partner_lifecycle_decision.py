@@ -182,8 +182,7 @@ class PartnerLifecycleDecision(models.AbstractModel):
 
     def _error_outcome(self, company, row, bad_date):
         """Keep the figures, flag the client with the order whose date the rules cannot use."""
-        recalculation = self.env["partner.lifecycle.recalculation"]
-        order_id = recalculation._order_with_day(company, row["id"], bad_date)
+        order_id = self._order_with_day(company, row["id"], bad_date)
         _logger.warning(
             "Client lifecycle: client %s cannot be computed: order %s has date %s",
             row["id"],
@@ -198,6 +197,22 @@ class PartnerLifecycleDecision(models.AbstractModel):
             "lifecycle_error_date": bad_date,
         }
         return Outcome(row["id"], row["status_id"], None, values, stored, error=True)
+
+    @api.model
+    def _order_with_day(self, company, partner_id, day):
+        """The id of a counted order of the client dated ``day`` (None for a delivery date)."""
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT so.id FROM res_partner p, res_partner c, sale_order so
+                    WHERE p.id = %s AND %s AND %s = %s ORDER BY so.id LIMIT 1""",
+                partner_id,
+                recalculation._counted_order_clause(),
+                recalculation._order_day(company),
+                day,
+            )
+        )
+        return rows[0][0] if rows else None
 
     def _stored_values(self, row):
         """The stored values of a facts row, comparable with an outcome's values."""

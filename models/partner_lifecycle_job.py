@@ -1,12 +1,21 @@
+import logging
+import time
 from collections import Counter
+from datetime import timedelta
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import split_every
+from odoo.exceptions import UserError
+from odoo.tools import config, split_every
+
+from odoo.addons.base.models.ir_cron import MAX_BATCH_PER_CRON_JOB
 
 from .lifecycle_context import BULK_KEY, internal
 from .notification import notification
+from .partner_lifecycle_job_run import JobRun
+
+_logger = logging.getLogger(__name__)
 
 
 class PartnerLifecycleJob(models.Model):
@@ -34,7 +43,7 @@ class PartnerLifecycleJob(models.Model):
         readonly=True,
     )
     state = fields.Selection(
-        [("queued", "Queued"), ("running", "Running"), ("done", "Done")],
+        [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")],
         default="queued",
         required=True,
         readonly=True,
@@ -55,6 +64,15 @@ class PartnerLifecycleJob(models.Model):
     total_count = fields.Integer(string="Clients", readonly=True)
     counts = fields.Json(readonly=True)
     result = fields.Text(readonly=True)
+    attempt_count = fields.Integer(
+        string="Failed Attempts", readonly=True, help="Runs of the job that ended in an error."
+    )
+    error = fields.Text(readonly=True, help="The error of the last run that failed.")
+    retry_at = fields.Datetime(
+        string="Next Attempt",
+        readonly=True,
+        help="After a failed run, the job is tried again then.",
+    )
 
     @api.depends("kind", "company_id", "create_date")
     def _compute_display_name(self):
@@ -66,6 +84,15 @@ class PartnerLifecycleJob(models.Model):
     _person_batch_size = 500
     #: Selections larger than this go to a background job rather than the web request.
     _background_threshold = 2000
+    #: Runs of a job that may fail before the job is marked failed.
+    _max_attempts = 3
+    #: Seconds after a failed run before the job is tried again.
+    _retry_delay = 60
+    #: Share of Odoo's time limit of a scheduled action that the job cron spends on batches.
+    _time_share = 0.5
+    #: Seconds one call of the job cron may spend taking batches; None: from Odoo's time
+    #: limit (:meth:`_time_budget_seconds`).
+    _time_budget = None
 
     # ------------------------------------------------------------------ queueing
     @api.model
@@ -128,28 +155,160 @@ class PartnerLifecycleJob(models.Model):
     # ------------------------------------------------------------------ running
     @api.model
     def _cron_run_jobs(self):
-        """Job cron: run the queued jobs, oldest first, each batch in its own transaction."""
-        recalculation = self.env["partner.lifecycle.recalculation"]
-        for job in self.search([("state", "in", ("queued", "running"))], order="id"):
-            with recalculation._job_lock(job.id) as acquired:
-                if acquired:
-                    job._run(commit=recalculation._can_commit())
+        """Job cron: run the pending jobs, oldest first, each batch in its own transaction.
 
-    def _run(self, commit=False):
-        """Run this job to its end (or resume it) and tell the requester."""
+        A job that fails is rolled back to its last finished batch, its error
+        logged and kept, and the runner goes on with the next job; the job is
+        tried again ``_retry_delay`` seconds later, and marked failed (its
+        requester told) after ``_max_attempts`` failed runs. When this call's
+        time (:meth:`_time_budget_seconds`) is spent, the work left is reported
+        to Odoo, which calls again at once.
+        """
+        commit = self.env["partner.lifecycle.recalculation"]._can_commit()
+        budget = self._time_budget_seconds()
+        deadline = None if budget is None else time.monotonic() + budget
+        done, remaining = 0, 0
+        for job in self.search(self._pending_domain(), order="id"):
+            if done and deadline is not None and time.monotonic() >= deadline:
+                remaining += max(job.total_count - job.done_count, 1)
+                continue
+            run = job._attempt(commit, deadline)
+            done += run.done
+            if run.stopped == "time":
+                remaining += max(job.total_count - job.done_count, 1)
+        if remaining:
+            # wake the cron workers: the next round starts at once rather than after their sleep
+            self.env.ref("partner_lifecycle.ir_cron_jobs").sudo()._trigger()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _pending_domain(self):
+        """The jobs the runner takes now: queued or running, and not waiting for a retry."""
+        return [
+            ("state", "in", ("queued", "running")),
+            "|",
+            ("retry_at", "=", False),
+            ("retry_at", "<=", fields.Datetime.now()),
+        ]
+
+    @api.model
+    def _time_budget_seconds(self):
+        """Seconds one call of the job cron may spend taking batches (None: no limit).
+
+        Odoo kills a scheduled action after ``limit_time_real_cron`` seconds
+        (``limit_time_real`` when it is -1 or 0), and calls one that reports
+        work left again at once, up to ``MAX_BATCH_PER_CRON_JOB`` times within
+        that same limit: each call takes its part of ``_time_share`` of it.
+        Set ``_time_budget`` to choose the seconds.
+        """
+        if self._time_budget is not None:
+            return self._time_budget
+        limit = config["limit_time_real_cron"]
+        if not limit or limit < 0:
+            limit = config["limit_time_real"]
+        if not limit or limit < 0:
+            return None
+        return limit * self._time_share / MAX_BATCH_PER_CRON_JOB
+
+    def _attempt(self, commit=False, deadline=None):
+        """Run this job; an error is recorded on the job (:meth:`_failed`), never raised.
+        Returns the :class:`JobRun`."""
         self.ensure_one()
+        run = JobRun(self, commit, deadline)
+        try:
+            self._run(commit, run=run)
+        except Exception as error:
+            if commit:
+                self.env.cr.rollback()
+            _logger.exception("Client lifecycle: background job %s failed", self.id)
+            run.stopped = "failed"
+            self._failed(error, commit)
+        return run
+
+    def _run(self, commit=False, run=None):
+        """Run this job (or resume it) until its end, or until the call's time is spent or
+        another run holds it; at its end, tell the requester. Errors are raised."""
+        self.ensure_one()
+        run = run or JobRun(self, commit)
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        if commit:
+            recalculation._begin_batch_transaction()
+        if not self._hold(states=("queued", "running")):
+            run.stopped = "taken"
+            return run
         if self.state == "queued":
             self.state = "running"
         ids = self._remaining_ids()
         if self.all_clients and not self.total_count:
             self.total_count = len(ids)
+        run.last_partner_id = self.last_partner_id
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
-        runner = getattr(self, f"_run_{self.kind}")
-        runner(ids, commit)
-        self.state = "done"
-        self.result = self._format_counts(Counter(self.counts or {}))
+        getattr(self, f"_run_{self.kind}")(ids, commit, run)
+        if not run.stopped:
+            self._finish(run)
+        return run
+
+    def _hold(self, last_partner_id=None, states=("running",)):
+        """Take the job's lock in the current transaction (``_job_lock``) and check that no
+        other run moved it on meanwhile: its state is one of ``states`` and (unless None)
+        its last client done is still ``last_partner_id``."""
+        if not self.env["partner.lifecycle.recalculation"]._job_lock(self.id):
+            return False
+        self.invalidate_recordset(["state", "last_partner_id"])
+        moved = last_partner_id is not None and self.last_partner_id != last_partner_id
+        return self.state in states and not moved
+
+    def _finish(self, run):
+        """Mark the job done and tell the requester, in a transaction of its own."""
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        if run.commit:
+            recalculation._begin_batch_transaction()
+        if not self._hold(run.last_partner_id):
+            run.stopped = "taken"
+            return
+        self.write(
+            {
+                "state": "done",
+                "result": self._format_counts(Counter(self.counts or {})),
+                "retry_at": False,
+            }
+        )
         self._notify_requester()
+        if run.commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _failed(self, error, commit):
+        """Record a failed run: its error and the attempt; the job is tried again after
+        ``_retry_delay`` seconds, or, after ``_max_attempts``, marked failed and its
+        requester told. Batches committed before the error stay done."""
+        if commit:
+            self.env["partner.lifecycle.recalculation"]._begin_batch_transaction()
+        if not self.env["partner.lifecycle.recalculation"]._job_lock(self.id):
+            return  # another run holds the job now: its outcome is the one recorded
+        self.invalidate_recordset()
+        if self.state not in ("queued", "running"):
+            return
+        attempts = self.attempt_count + 1
+        values = {"attempt_count": attempts, "error": self._error_text(error)}
+        if attempts >= self._max_attempts:
+            values.update(state="failed", retry_at=False)
+        else:
+            values["retry_at"] = fields.Datetime.now() + timedelta(seconds=self._retry_delay)
+        self.write(values)
+        if self.state == "failed":
+            self._notify_requester()
+        else:
+            self.env.ref("partner_lifecycle.ir_cron_jobs").sudo()._trigger(self.retry_at)
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _error_text(self, error):
+        """What the job keeps of an error: a user error's message, else its type and text."""
+        if isinstance(error, UserError):
+            return str(error.args[0] if error.args else error)
+        return f"{type(error).__name__}: {str(error).strip()}"
 
     def _remaining_ids(self):
         """The clients not done yet, in id order."""
@@ -173,54 +332,73 @@ class PartnerLifecycleJob(models.Model):
             done=self.done_count, remaining=max(self.total_count - self.done_count, 0)
         )
 
-    def _run_recalculate(self, ids, commit):
+    def _run_recalculate(self, ids, commit, run):
         # a mass run: its changes are logged in the chatter, nobody is notified of each
         recalculation = self.env["partner.lifecycle.recalculation"].with_context(
             **internal(BULK_KEY)
         )
-        recalculation._run(self.company_id, ids, commit=commit, on_batch=self._progress)
+        recalculation._run(
+            self.company_id,
+            ids,
+            commit=commit,
+            on_batch=run.on_batch,
+            before_batch=run.before_batch,
+        )
 
     @api.model
     def _queue_reconstruction(self, company, user, partners=None):
         """Rebuild the status history of ``partners`` (or every client) in the background."""
         return self._queue_on("reconstruct", company, user, partners)
 
-    def _run_reconstruct(self, ids, commit):
+    def _run_reconstruct(self, ids, commit, run):
         reconstruction = self.env["partner.lifecycle.reconstruction"]
         reconstruction._reconstruct_history(
-            self.company_id, ids, commit=commit, on_batch=self._progress
+            self.company_id,
+            ids,
+            commit=commit,
+            on_batch=run.on_batch,
+            before_batch=run.before_batch,
         )
 
-    def _run_status(self, ids, commit):
+    def _run_status(self, ids, commit, run):
         self._run_person_batches(
             ids,
-            commit,
+            run,
             lambda clients: clients._lifecycle_change_by_person(
                 self.status_id, self.reason, hold_until=self.date
             ),
         )
 
-    def _run_terminate(self, ids, commit):
+    def _run_terminate(self, ids, commit, run):
         self._run_person_batches(
             ids,
-            commit,
+            run,
             lambda clients: clients.action_lifecycle_terminate(self.date, self.reason),
         )
 
-    def _run_person_batches(self, ids, commit, apply):
-        """Apply a person's change batch by batch, as the requesting user."""
-        partners = self.env["res.partner"].with_user(self.user_id).with_company(self.company_id)
+    def _run_person_batches(self, ids, run, apply):
+        """Apply a person's change batch by batch, as the requesting user (in his language),
+        each batch in a transaction of its own: an error rolls back its batch and stops the
+        run, the batches before it stay done."""
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        partners = (
+            self.env["res.partner"]
+            .with_user(self.user_id)
+            .with_company(self.company_id)
+            .with_context(lang=self.user_id.lang or self.env.lang)
+        )
         for batch in split_every(self._person_batch_size, ids, list):
-            clients = partners.browse(batch).exists()
-            before = {client.id: client.lifecycle_status_id.id for client in clients}
-            apply(clients)
-            clients.invalidate_recordset(["lifecycle_status_id"])
-            changed = [c for c in clients if c.lifecycle_status_id.id != before[c.id]]
-            stats = Counter({"clients": len(batch), "changed": len(changed)})
-            stats.update(f"status:{client.lifecycle_status_id.id}" for client in changed)
-            self._progress(batch, stats)
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            with recalculation._batch_transaction(run.commit):
+                if not run.before_batch():
+                    break
+                clients = partners.browse(batch).exists()
+                before = {client.id: client.lifecycle_status_id.id for client in clients}
+                apply(clients)
+                clients.invalidate_recordset(["lifecycle_status_id"])
+                changed = [c for c in clients if c.lifecycle_status_id.id != before[c.id]]
+                stats = Counter({"clients": len(batch), "changed": len(changed)})
+                stats.update(f"status:{client.lifecycle_status_id.id}" for client in changed)
+                run.on_batch(batch, stats)
 
     # ------------------------------------------------------------------ reporting
     @api.model
@@ -260,13 +438,28 @@ class PartnerLifecycleJob(models.Model):
         return "\n".join(lines)
 
     def _notify_requester(self):
-        """Tell the requesting user, in his language, that the job is done and what it did."""
+        """Tell the requesting user, in his language, that the job is done (or failed) and
+        what it did."""
         job = self.with_context(lang=self.user_id.lang or self.env.lang)
         lines = job._format_counts(Counter(self.counts or {})).split("\n")
+        if self.state == "failed":
+            subject = job.env._("Client lifecycle: %(job)s failed", job=job.display_name)
+            lines[:0] = [
+                job.env._(
+                    "The job stopped after %(done)s of %(total)s clients and was tried "
+                    "%(attempts)s times; the clients done keep their changes. Error: %(error)s",
+                    done=self.done_count,
+                    total=self.total_count,
+                    attempts=self.attempt_count,
+                    error=self.error or "",
+                )
+            ]
+        else:
+            subject = job.env._("Client lifecycle: %(job)s done", job=job.display_name)
         self.env["mail.thread"].sudo().message_notify(
             model=self._name,
             res_id=self.id,
             partner_ids=self.user_id.partner_id.ids,
-            subject=job.env._("Client lifecycle: %(job)s done", job=job.display_name),
+            subject=subject,
             body=Markup("<br/>").join(escape(line) for line in lines),
         )

@@ -12,16 +12,18 @@ lets the engine decide, and writes only what changed, under row locks:
 - a full run takes every client of a company (install, settings change,
   the recalculation wizard).
 
-Runs commit each batch in a transaction of its own at READ COMMITTED, lock
-the rows they write in id order and skip rows locked by others (marking
-them): no run-wide snapshot that could go stale, no deadlock between two
-runs, and an order confirmed during a batch is never lost.
+Runs commit each batch in a transaction of its own at READ COMMITTED, lock the
+rows they write in id order and skip rows locked by others (marking them): no
+stale snapshot, no deadlock between two runs, no order confirmed during a batch
+lost. Two runs are kept off one company or job by transaction advisory locks,
+taken again in each batch: a rollback releases them.
 """
 
 import logging
 import threading
 from collections import Counter
 from contextlib import contextmanager
+from functools import partial
 
 import psycopg2
 
@@ -56,36 +58,76 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
 
     # ------------------------------------------------------------------ entry points
     @api.model
-    def _recalculate_partners(self, partners, today=None):
+    def _recalculate_partners(self, partners, today=None, first_deliveries=None):
         """Recalculate the clients of these partners (their commercial entities that are
         clients: ``res.partner._lifecycle_client_clause``) now, in the caller's
         transaction, without waiting.
 
         Hooks and small selections call this. The clients are locked with
-        NOWAIT inside a savepoint; when another transaction holds one of them
-        (or changed it since this transaction began), nothing is written for
-        them here: they are marked for the next incremental run, which the
-        mark triggers. Returns the counts (clients, changed, marked, errors,
+        NOWAIT inside a savepoint (:meth:`_hold_or_mark`); when another
+        transaction holds one of them (or changed it since this transaction
+        began), nothing is written for them here: they are marked for the next
+        incremental run, which the mark triggers. ``first_deliveries`` (the
+        delivery hook: partner id -> day) are stored under the same lock, or
+        kept in the marks. Returns the counts (clients, changed, marked, errors,
         ``status:<id>`` per new status).
         """
         stats = Counter()
+        days = first_deliveries or {}
         clients = partners.commercial_partner_id.sudo()._lifecycle_clients()
+        others = sorted(set(days) - set(clients.ids))
+        if others:  # a delivery to a partner who is not a client (yet): its day only
+            self._hold_or_mark(others, days, Counter)
         if not clients:
             return stats
         self._flush_facts()
         for company, ids in self._ids_by_company(clients.ids).items():
-            try:
-                with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
-                    self._lock(ids, mode="nowait")
-                    stats.update(self._apply(company, ids, today))
-            except psycopg2.DatabaseError as error:
-                if error.pgcode not in LOCK_ERRORS:
-                    raise
-                self.env["res.partner"].invalidate_model(self._decisions()._written_fields())
-                self.env["partner.lifecycle.queue"]._mark(ids)
-                stats["clients"] += len(ids)
-                stats["marked"] += len(ids)
+            applied = self._hold_or_mark(ids, days, partial(self._apply, company, ids, today))
+            if applied is None:
+                applied = Counter(clients=len(ids), marked=len(ids))
+            stats.update(applied)
         return stats
+
+    @api.model
+    def _hold_or_mark(self, ids, days, work):
+        """Lock the partners ``ids`` with NOWAIT in a savepoint, store their first delivery
+        days (``days``: id -> day) and return ``work()``; when another transaction holds
+        one of them, undo that, mark them all with their days instead, and return None."""
+        days = {partner_id: days[partner_id] for partner_id in ids if partner_id in days}
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self._lock(ids, mode="nowait")
+                self._store_first_deliveries(days)
+                return work()
+        except psycopg2.DatabaseError as error:
+            if error.pgcode not in LOCK_ERRORS:
+                raise
+        written = [*self._decisions()._written_fields(), "lifecycle_first_delivery_date"]
+        self.env["res.partner"].invalidate_model(written)
+        self.env["partner.lifecycle.queue"]._mark(ids, first_delivery_dates=days)
+        return None
+
+    @api.model
+    def _store_first_deliveries(self, days):
+        """Store first delivery days (``days``: partner id -> day) on locked partners, each
+        when earlier than the stored one, in one UPDATE (no tracking: the hot path of
+        delivery validation)."""
+        if not days:
+            return
+        self.env["res.partner"].flush_model(["lifecycle_first_delivery_date"])
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p
+                      SET lifecycle_first_delivery_date = LEAST(p.lifecycle_first_delivery_date,
+                                                                v.day)
+                     FROM unnest(%s::int[], %s::date[]) AS v(id, day) WHERE p.id = v.id""",
+                list(days),
+                list(days.values()),
+            )
+        )
+        partners = self.env["res.partner"].browse(list(days))
+        partners.invalidate_recordset(["lifecycle_first_delivery_date"])
+        partners.modified(["lifecycle_first_delivery_date"])
 
     @api.model
     def _recalculate_company(self, company, today=None, commit=False, after_id=0, on_batch=None):
@@ -100,15 +142,28 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         """Scheduled incremental run: per company, the clients due today and the marked ones."""
         stats = Counter()
         commit = self._can_commit()
+        self.env["partner.lifecycle.queue"]._forget_deleted()
         for company in self.env["res.company"].sudo().search([], order="id"):
-            with self._company_lock(company) as acquired:
-                if not acquired:
-                    _logger.info("Client lifecycle: %s is being recalculated already", company.name)
-                    continue
-                today = company._lifecycle_today()
-                ids = self._due_client_ids(company, today)
-                run = self.with_context(**internal(TIME_ONLY_KEY))
-                stats.update(run._run(company, ids, today, commit))
+            if commit:
+                self._begin_batch_transaction()
+            if not self._company_lock(company):
+                _logger.info("Client lifecycle: %s is being recalculated already", company.name)
+                continue
+            today = company._lifecycle_today()
+            ids = self._due_client_ids(company, today)
+            run = self.with_context(**internal(TIME_ONLY_KEY))
+            stats.update(
+                run._run(
+                    company,
+                    ids,
+                    today,
+                    commit,
+                    # the company's lock, taken again in each batch's transaction
+                    before_batch=lambda company=company: self._company_lock(company),
+                    # clients it skips wait for the next scheduled run: no wake-up by itself
+                    trigger=False,
+                )
+            )
         self.env["ir.cron"]._notify_progress(done=stats["clients"], remaining=0)
         _logger.info("Client lifecycle incremental run: %s", dict(stats))
         return stats
@@ -139,36 +194,56 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         return not getattr(threading.current_thread(), "testing", False)
 
     @api.model
-    def _run(self, company, ids, today=None, commit=False, on_batch=None):
+    def _run(self, company, ids, today=None, commit=False, on_batch=None, before_batch=None,
+             trigger=True):  # fmt: skip
         """Recalculate ``ids`` (clients of ``company``) in batches.
 
-        With ``commit``, each batch is a transaction of its own at READ
-        COMMITTED, committed at its end; a failing batch is rolled back,
-        logged, and its clients marked, and the run goes on. ``on_batch(batch,
-        stats)`` is called after each batch, inside its transaction.
+        Each batch runs in :meth:`_batch_transaction`; with ``commit``, a failing
+        batch is rolled back, logged, and its clients marked, and the run goes on.
+        ``before_batch()`` is called at the start of each batch, inside its
+        transaction: a false answer ends the run there. ``on_batch(batch,
+        stats)`` is called after each batch, inside its transaction. ``trigger``:
+        the marks of skipped clients wake the incremental run
+        (``partner.lifecycle.queue._mark``).
         """
         stats = Counter()
         lock_first = False
+        marks = self.env["partner.lifecycle.queue"]
         for batch in split_every(self._batch_size, ids, list):
-            if commit:
-                self._begin_batch_transaction()
             try:
-                batch_stats = self._run_batch(company, batch, today, lock_first)
-                if on_batch:
-                    on_batch(batch, batch_stats)
-                if commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                with self._batch_transaction(commit):
+                    if before_batch and not before_batch():
+                        break
+                    batch_stats = self._run_batch(company, batch, today, lock_first, trigger)
+                    if on_batch:
+                        on_batch(batch, batch_stats)
             except Exception:
                 if not commit:
                     raise
-                self.env.cr.rollback()
                 _logger.exception("Client lifecycle: batch of %s clients failed", len(batch))
-                self.env["partner.lifecycle.queue"]._mark(batch)
+                marks._mark(batch, trigger=trigger)
                 self.env.cr.commit()  # pylint: disable=invalid-commit
                 batch_stats = Counter(clients=len(batch), failed=len(batch))
             stats.update(batch_stats)
             lock_first = batch_stats["changed"] > self._lock_first_share * len(batch)
         return stats
+
+    @contextmanager
+    def _batch_transaction(self, commit):
+        """The block runs as a batch of a run: with ``commit``, in a transaction of its own
+        (:meth:`_begin_batch_transaction`) committed at its end and rolled back on an
+        error; without, in a savepoint of the caller's transaction (tests, the install)."""
+        if not commit:
+            with self.env.cr.savepoint():
+                yield
+            return
+        self._begin_batch_transaction()
+        try:
+            yield
+        except Exception:
+            self.env.cr.rollback()
+            raise
+        self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _begin_batch_transaction(self):
         """End the current transaction and start the batch's own at READ COMMITTED.
@@ -180,7 +255,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         self.env.cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
 
     @api.model
-    def _run_batch(self, company, ids, today, lock_first):
+    def _run_batch(self, company, ids, today, lock_first, trigger=True):
         """One batch of a run: decide, lock the clients to write (skipping locked ones), write.
 
         Reading first without locks keeps a run that changes little from
@@ -189,35 +264,34 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         the lock. ``lock_first`` skips the first read for a batch that will
         probably change most of its clients.
         """
-        # The read of a batch is priced high enough for PostgreSQL to JIT-compile it, which
-        # costs more than running it (1.0 of 1.6 s a batch at 20,000 clients).
-        self.env.cr.execute(SQL("SET LOCAL jit = off"))
-        if lock_first:
-            candidates = ids
-        else:
-            rows = self._read_facts(company, ids)
-            outcomes = self._decisions()._decide_rows(company, rows, today)
-            candidates = [
-                row["id"]
-                for row, outcome in zip(rows, outcomes, strict=True)
-                if row["marked"] or outcome.writes
-            ]
-        stats = Counter(clients=len(ids))
-        if candidates:
-            locked = self._lock(candidates, mode="skip")
-            skipped = sorted(set(candidates) - set(locked))
-            self.env["partner.lifecycle.queue"]._mark(skipped)
-            applied = self._apply(company, locked, today)
-            applied["clients"] = 0
-            stats.update(applied)
-            stats["marked"] += len(skipped)
+        with self._without_jit():
+            if lock_first:
+                candidates = ids
+            else:
+                rows = self._read_facts(company, ids)
+                outcomes = self._decisions()._decide_rows(company, rows, today)
+                candidates = [
+                    row["id"]
+                    for row, outcome in zip(rows, outcomes, strict=True)
+                    if row["marked"] or outcome.writes
+                ]
+            stats = Counter(clients=len(ids))
+            if candidates:
+                locked = self._lock(candidates, mode="skip")
+                skipped = sorted(set(candidates) - set(locked))
+                self.env["partner.lifecycle.queue"]._mark(skipped, trigger=trigger)
+                applied = self._apply(company, locked, today)
+                applied["clients"] = 0
+                stats.update(applied)
+                stats["marked"] += len(skipped)
         return stats
 
     @api.model
     def _apply(self, company, ids, today=None):
         """Read, decide and write the clients ``ids`` of ``company`` (already locked)."""
-        # Unmark before reading: a mark committed after this statement stays for the next run.
-        self.env["partner.lifecycle.queue"]._unmark(ids)
+        # Take the marks before reading (storing the first deliveries they carry): a mark
+        # committed after this statement stays for the next run.
+        self.env["partner.lifecycle.queue"]._take(ids)
         rows = self._read_facts(company, ids)
         decisions = self._decisions()
         outcomes = decisions._decide_rows(company, rows, today)
@@ -268,25 +342,22 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         return [row[0] for row in rows]
 
     def _company_lock(self, company):
-        """Hold the company's run lock for the block; yields False when another run holds it."""
-        return self._advisory_lock(ADVISORY_KEY, company.id)
+        """Take the company's run lock for the current transaction; False when another run
+        holds it."""
+        return self._try_lock(ADVISORY_KEY, company.id)
 
     def _job_lock(self, job_id):
-        """Hold a background job's lock for the block; yields False when another run holds it."""
-        return self._advisory_lock(ADVISORY_KEY + 1, job_id)
+        """Take a background job's lock for the current transaction; False when another run
+        holds it."""
+        return self._try_lock(ADVISORY_KEY + 1, job_id)
 
-    @contextmanager
-    def _advisory_lock(self, key, value):
-        """A session-level advisory lock: held across the batches' commits, released at the
-        end of the block, and by PostgreSQL if the process dies."""
-        cr = self.env.cr
-        cr.execute(SQL("SELECT pg_try_advisory_lock(%s, %s)", key, value))
-        acquired = cr.fetchone()[0]
-        try:
-            yield acquired
-        finally:
-            if acquired:
-                cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", key, value))
+    def _try_lock(self, key, value):
+        """A transaction-level advisory lock, without waiting: released by the transaction's
+        commit or rollback (an error cannot leave it held, nor hide behind a failing unlock),
+        and by PostgreSQL if the process dies. Runs that commit batch by batch take it again
+        at the start of each batch."""
+        rows = self.env.execute_query(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", key, value))
+        return rows[0][0]
 
     # ------------------------------------------------------------------ gathering
     @api.model
@@ -402,21 +473,6 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                 list(ids),
             )
         )
-
-    @api.model
-    def _order_with_day(self, company, partner_id, day):
-        """The id of a counted order of the client dated ``day`` (None for a delivery date)."""
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT so.id FROM res_partner p, res_partner c, sale_order so
-                    WHERE p.id = %s AND %s AND %s = %s ORDER BY so.id LIMIT 1""",
-                partner_id,
-                self._counted_order_clause(),
-                self._order_day(company),
-                day,
-            )
-        )
-        return rows[0][0] if rows else None
 
     @api.model
     def _main_product_quantities(self, company):

@@ -12,8 +12,7 @@ from collections import Counter
 from odoo import api, models
 from odoo.tools import SQL, split_every
 
-from ..engine import UnusableDate, roles, transitions
-from .partner_lifecycle_decision import HOLD_COLUMNS
+from ..engine import UnusableDate, transitions
 from .partner_lifecycle_history import HistoryRow
 
 
@@ -24,7 +23,8 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
     _description = "Client Status History Reconstruction"
 
     @api.model
-    def _reconstruct_history(self, company, ids=None, today=None, commit=False, on_batch=None):
+    def _reconstruct_history(self, company, ids=None, today=None, commit=False, on_batch=None,
+                             before_batch=None):  # fmt: skip
         """Rebuild the clients' automatic history from their orders (engine.transitions).
 
         For each client with orders, its automatic and reconstructed rows are
@@ -34,68 +34,74 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
         a client whose status is one of the company's own (set by hand, never
         replaced by automation) is left alone. When the replay ends in the
         client's current status, "status since" becomes the day it entered that
-        status.
+        status. Batches run as the recalculation's do (``_batch_transaction``,
+        ``before_batch``, ``on_batch``).
         """
         recalculation = self.env["partner.lifecycle.recalculation"]
         ids = recalculation._client_ids(company) if ids is None else ids
         today = today or company._lifecycle_today()
         settings = company.sudo()._lifecycle_settings()
-        statuses, role_of = company.sudo()._lifecycle_role_ids()
-        decisions = self.env["partner.lifecycle.decision"]
         stats = Counter()
         for batch in split_every(recalculation._batch_size, ids, list):
-            if commit:
-                recalculation._begin_batch_transaction()
-            changes, since = [], {}
-            for row in recalculation._read_facts(company, batch):
-                if row["status_id"] and row["status_id"] not in role_of:
-                    continue  # a status of the company's own, set by hand: its rows stay
-                steps = self._replay(decisions._facts(row, role_of), settings, today, row)
-                old = None
-                for step in steps:
-                    status_id = statuses.get(step.role)
-                    if status_id and status_id != old:
-                        changes.append(
-                            HistoryRow(
-                                row["id"],
-                                old,
-                                status_id,
-                                step.reason_code,
-                                step.reason_params,
-                                origin="reconstructed",
-                                day=step.day,
-                            )
-                        )
-                        old = status_id
-                if old and old == row["status_id"]:
-                    since[row["id"]] = changes[-1]
-            replaced = sorted({change.partner_id for change in changes})
-            self.env.cr.execute(
-                SQL(
-                    """DELETE FROM partner_lifecycle_history WHERE partner_id = ANY(%s)
-                          AND origin IN ('automatic', 'reconstructed') AND merged_from IS NULL""",
-                    replaced,
-                )
-            )
-            self.env["partner.lifecycle.history"]._log_rows(changes)
-            if since:
-                self._write_entries(list(since.values()))
-            added = self._explain_unexplained_statuses(batch)
-            self.env["res.partner"].browse(batch).invalidate_recordset(
-                [
-                    "lifecycle_status_date",
-                    "lifecycle_reason_code",
-                    "lifecycle_reason_params",
-                    "lifecycle_history_ids",
-                ]
-            )
-            batch_stats = Counter(clients=len(batch), rows=len(changes) + added)
-            if on_batch:
-                on_batch(batch, batch_stats)
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            with recalculation._batch_transaction(commit):
+                if before_batch and not before_batch():
+                    break
+                batch_stats = self._reconstruct_batch(company, batch, today, settings)
+                if on_batch:
+                    on_batch(batch, batch_stats)
             stats.update(batch_stats)
         return stats
+
+    @api.model
+    def _reconstruct_batch(self, company, batch, today, settings):
+        """Rebuild the history of one batch of clients of ``company``; its counts."""
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        statuses, role_of = company.sudo()._lifecycle_role_ids()
+        decisions = self.env["partner.lifecycle.decision"]
+        changes, since = [], {}
+        for row in recalculation._read_facts(company, batch):
+            if row["status_id"] and row["status_id"] not in role_of:
+                continue  # a status of the company's own, set by hand: its rows stay
+            steps = self._replay(decisions._facts(row, role_of), settings, today, row)
+            old = None
+            for step in steps:
+                status_id = statuses.get(step.role)
+                if status_id and status_id != old:
+                    changes.append(
+                        HistoryRow(
+                            row["id"],
+                            old,
+                            status_id,
+                            step.reason_code,
+                            step.reason_params,
+                            origin="reconstructed",
+                            day=step.day,
+                        )
+                    )
+                    old = status_id
+            if old and old == row["status_id"]:
+                since[row["id"]] = changes[-1]
+        replaced = sorted({change.partner_id for change in changes})
+        self.env.cr.execute(
+            SQL(
+                """DELETE FROM partner_lifecycle_history WHERE partner_id = ANY(%s)
+                      AND origin IN ('automatic', 'reconstructed') AND merged_from IS NULL""",
+                replaced,
+            )
+        )
+        self.env["partner.lifecycle.history"]._log_rows(changes)
+        if since:
+            self._write_entries(list(since.values()))
+        added = self._explain_unexplained_statuses(batch)
+        self.env["res.partner"].browse(batch).invalidate_recordset(
+            [
+                "lifecycle_status_date",
+                "lifecycle_reason_code",
+                "lifecycle_reason_params",
+                "lifecycle_history_ids",
+            ]
+        )
+        return Counter(clients=len(batch), rows=len(changes) + added)
 
     @api.model
     def _write_entries(self, rows):
@@ -163,57 +169,6 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
             )
         )
         return self.env.cr.rowcount
-
-    @api.model
-    def _hold_statuses_set_by_hand(self, ids):
-        """Hold the status of each of these clients that a person set and that no hold
-        records (18.0.1.0.0 kept only the history row): the client's last history row is a
-        person's change (by hand, in delivery planning) to its current status, a status of
-        a role other than former, its contract runs, and it has not ordered since (its next
-        order would have ended the hold). The hold lasts until the client's next confirmed
-        order. Returns the number of clients held."""
-        recalculation = self.env["partner.lifecycle.recalculation"]
-        recalculation._flush_facts()
-        self.env["partner.lifecycle.history"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """WITH last AS (
-                       SELECT DISTINCT ON (h.partner_id) h.partner_id, h.origin, h.reason_code,
-                              h.new_status_id, h.user_id, h.note, h.date
-                         FROM partner_lifecycle_history h
-                        WHERE h.partner_id = ANY(%(ids)s)
-                     ORDER BY h.partner_id, h.date DESC, h.id DESC),
-                   roles AS (%(roles)s)
-                   UPDATE res_partner p
-                      SET lifecycle_held = TRUE, lifecycle_hold_until = NULL,
-                          lifecycle_hold_user_id = last.user_id,
-                          lifecycle_hold_note = last.note,
-                          lifecycle_hold_order_count = (
-                              SELECT count(*) FROM res_partner c, sale_order so
-                               WHERE %(counted)s)
-                     FROM last, roles r
-                    WHERE last.partner_id = p.id AND last.origin IN ('manual', 'planning')
-                      AND last.reason_code IS DISTINCT FROM 'set_by_hand'
-                      AND last.new_status_id = p.lifecycle_status_id
-                      AND NOT coalesce(p.lifecycle_held, FALSE)
-                      AND p.lifecycle_termination_date IS NULL
-                      AND r.company_id = %(ruling)s AND r.status_id = p.lifecycle_status_id
-                      AND r.role <> %(former)s
-                      AND NOT EXISTS (SELECT 1 FROM res_partner c, sale_order so
-                                       WHERE %(counted)s AND so.date_order > last.date)""",
-                ids=list(ids),
-                roles=self.env["res.company"]._lifecycle_roles_query(),
-                counted=recalculation._counted_order_clause(),
-                ruling=self.env["res.company"]._lifecycle_ruling_company_sql("p"),
-                former=roles.FORMER,
-            )
-        )
-        held = self.env.cr.rowcount
-        names = ["lifecycle_held", *HOLD_COLUMNS]
-        partners = self.env["res.partner"].browse(ids)
-        partners.invalidate_recordset(names)
-        partners.modified(names)
-        return held
 
     def _replay(self, facts, settings, today, row):
         """The engine's transitions of one client; none when a date is unusable."""

@@ -1,5 +1,4 @@
-from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo import fields, models
 
 
 class StockPicking(models.Model):
@@ -26,7 +25,10 @@ class StockPicking(models.Model):
 
     def _lifecycle_deliveries_done(self):
         """Record the first delivery date of the clients (in their company's time zone) and
-        refresh them. A return (goods back from a client) does not undo a delivery."""
+        refresh them, without waiting for a client row another transaction holds (the
+        day is then kept in the client's mark for the next run: ``partner.lifecycle.
+        recalculation._recalculate_partners``). A return (goods back from a client) does
+        not undo a delivery."""
         first = {}
         for picking in self.filtered(lambda p: p._lifecycle_is_client_delivery()):
             client = picking.partner_id.commercial_partner_id.sudo()
@@ -35,22 +37,8 @@ class StockPicking(models.Model):
             if not known or day < known:
                 first[client] = day
         if first:
-            clients = self.env["res.partner"].sudo().concat(*first)
-            self._lifecycle_set_first_delivery(first)
-            clients._lifecycle_refresh()
-
-    @api.model
-    def _lifecycle_set_first_delivery(self, days):
-        """Store the first delivery day of clients (``days``: client -> day) in one UPDATE,
-        without the tracking machinery of a write (the hot path of delivery validation)."""
-        self.env.cr.execute(
-            SQL(
-                """UPDATE res_partner p SET lifecycle_first_delivery_date = v.day
-                     FROM unnest(%s::int[], %s::date[]) AS v(id, day) WHERE p.id = v.id""",
-                [client.id for client in days],
-                list(days.values()),
+            recalculation = self.env["partner.lifecycle.recalculation"].sudo()
+            recalculation._recalculate_partners(
+                self.env["res.partner"].sudo().concat(*first),
+                first_deliveries={client.id: day for client, day in first.items()},
             )
-        )
-        clients = self.env["res.partner"].concat(*days)
-        clients.invalidate_recordset(["lifecycle_first_delivery_date"])
-        clients.modified(["lifecycle_first_delivery_date"])

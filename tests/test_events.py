@@ -295,6 +295,55 @@ class TestEvents(LifecycleCommon):
         self.assertEqual(client.lifecycle_order_count, 4)
         self.assertEqual(marks.exists(), marks.browse())
 
+    def test_delivery_day_left_in_a_mark_is_stored_by_the_next_run(self):
+        """A delivery whose client row was locked leaves its day in the client's mark: the
+        next run stores it as the first delivery, and the client becomes Working."""
+        client = self._client("Delivered while locked")
+        self._order(client, day=TODAY - timedelta(days=5))
+        self.assertEqual(client.lifecycle_status_id, self.status_new)
+        marks = self.env["partner.lifecycle.queue"].sudo()
+        marks._mark(client.ids, first_delivery_dates={client.id: TODAY - timedelta(days=2)})
+        self.recalculation._cron_recalculate()
+        self.assertEqual(client.lifecycle_first_delivery_date, TODAY - timedelta(days=2))
+        self.assertEqual(client.lifecycle_status_id, self.status_working)
+        self.assertEqual(marks.search_count([("partner_id", "=", client.id)]), 0)
+
+    def test_later_delivery_day_in_a_mark_keeps_the_first(self):
+        """A day left in a mark replaces the stored first delivery only when it is earlier."""
+        client, _orders = self._permanent_client()
+        first = client.lifecycle_first_delivery_date
+        marks = self.env["partner.lifecycle.queue"].sudo()
+        marks._mark(client.ids, first_delivery_dates={client.id: TODAY})
+        marks._mark(client.ids, first_delivery_dates={client.id: first - timedelta(days=1)})
+        self.recalculation._cron_recalculate()
+        self.assertEqual(client.lifecycle_first_delivery_date, first - timedelta(days=1))
+
+    def test_marks_of_a_deleted_client_are_forgotten(self):
+        """The marks of a client deleted since are dropped by the next run."""
+        client = self._client("Gone")
+        marks = self.env["partner.lifecycle.queue"].sudo()
+        marks._mark(client.ids, first_delivery_dates={client.id: TODAY})
+        client.unlink()
+        self.recalculation._cron_recalculate()
+        self.assertEqual(marks.search_count([]), 0)
+
+    def test_marks_wake_the_incremental_run_once(self):
+        """Marks wake the incremental run once for all; the run's own marks of the clients
+        it skipped wake nothing (they wait for its next scheduled run)."""
+        cron = self.env.ref("partner_lifecycle.ir_cron_recompute")
+        triggers = self.env["ir.cron.trigger"].sudo()
+        triggers.search([("cron_id", "=", cron.id)]).unlink()
+        marks = self.env["partner.lifecycle.queue"].sudo()
+        first, second = self._client("First"), self._client("Second")
+        marks._mark(first.ids)
+        marks._mark(second.ids)
+        wake_ups = triggers.search([("cron_id", "=", cron.id)])
+        self.assertEqual(len(wake_ups), 1)
+        self.assertEqual(wake_ups.call_at, datetime(2026, 6, 1, 12, 0, 30))
+        wake_ups.unlink()
+        marks._mark(first.ids, trigger=False)
+        self.assertEqual(triggers.search_count([("cron_id", "=", cron.id)]), 0)
+
 
 @tagged("post_install", "-at_install")
 class TestRandomEvents(LifecycleCommon):

@@ -337,3 +337,26 @@ class TestMigrationSettingsLimits(LifecycleCommon):
         self.assertEqual(self.company.read(list(values))[0], expected)
         settings = self.company._lifecycle_settings()
         self.assertEqual((settings.permanent_order_count, settings.sleeping_days), (1000, 3650))
+
+
+@tagged("post_install", "-at_install")
+class TestQueueUpgrade(LifecycleCommon):
+    """18.0.1.1.0 databases: the queue of marked clients loses its foreign key."""
+
+    def test_queue_foreign_key_dropped_at_upgrade(self):
+        """The foreign key of the queue, on which a mark would wait for a client row held
+        FOR UPDATE, is dropped when the module is upgraded, and twice is no error."""
+        cr = self.env.cr
+        cr.execute(
+            """ALTER TABLE partner_lifecycle_queue ADD CONSTRAINT
+               partner_lifecycle_queue_partner_id_fkey FOREIGN KEY (partner_id)
+               REFERENCES res_partner(id) ON DELETE CASCADE"""
+        )
+        queue = self.env["partner.lifecycle.queue"]
+        queue.init()
+        queue.init()
+        cr.execute(
+            """SELECT count(*) FROM pg_constraint
+                WHERE conrelid = 'partner_lifecycle_queue'::regclass AND contype = 'f'"""
+        )
+        self.assertEqual(cr.fetchone()[0], 0)

@@ -45,7 +45,7 @@ class PartnerLifecycleStatusChange(models.TransientModel):
             raise UserError(self.env._("Select at least one client."))
         jobs = self.env["partner.lifecycle.job"]
         if jobs._runs_in_background(clients):
-            clients.check_access("read")
+            self.env["partner.lifecycle.act"]._check_change_status(clients, self.status_id)
             job = jobs._queue(
                 {
                     "kind": "status",

@@ -47,9 +47,7 @@ class PartnerLifecycleTerminate(models.TransientModel):
             raise UserError(self.env._("Select at least one client."))
         jobs = self.env["partner.lifecycle.job"]
         if jobs._runs_in_background(clients):
-            clients._lifecycle_check_manager(
-                self.env._("Only sales managers can terminate a client's contract.")
-            )
+            self.env["partner.lifecycle.act"]._check_terminate(clients)
             job = jobs._queue(
                 {
                     "kind": "terminate",
