@@ -79,6 +79,13 @@ class Act:
             raise InvalidAct("kind", f"unknown act {self.kind!r}")
 
 
+def check_act(act, today):
+    """Raise :class:`InvalidAct` for an act the rules refuse whatever the client: a hold
+    whose last day is before ``today``. Callers check an act before queueing it."""
+    if act.kind == SET_STATUS and act.hold_until is not None and act.hold_until < today:
+        raise InvalidAct("hold_until", f"a hold cannot end before today ({today.isoformat()})")
+
+
 def decide_act(facts, act, settings, today):
     """The decision of ``act`` on the client of ``facts`` on ``today``; see the module
     docstring. Override the act's policy in the models' extension point, not here."""

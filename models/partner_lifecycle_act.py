@@ -16,7 +16,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
 from ..engine import CREATE, SET_STATUS, TERMINATE, Act, UnusableDate
-from ..engine.acts import InvalidAct
+from ..engine.acts import InvalidAct, check_act
 from .partner_lifecycle_decision import HOLD_COLUMNS, NO_STATUS, TERMINATION_COLUMNS
 
 
@@ -44,9 +44,10 @@ class PartnerLifecycleAct(models.AbstractModel):
         )
 
     @api.model
-    def _check_change_status(self, partners, status, checked=False):
-        """Refuse unless the user may give ``status`` to the clients of ``partners``; return
-        the clients whose status changes (``checked``: see :meth:`_change_status`).
+    def _check_change_status(self, partners, status, checked=False, hold_until=False):
+        """Refuse unless the user may give ``status`` to the clients of ``partners`` (until
+        ``hold_until``, a day the rules accept); return the clients whose status changes
+        (``checked``: see :meth:`_change_status`).
 
         The one rule of a status change, whether it is made at once or queued as
         a background job (the wizard calls this before queueing).
@@ -61,7 +62,26 @@ class PartnerLifecycleAct(models.AbstractModel):
         self._check_former(clients, status)
         changed = clients.sudo().filtered(lambda partner: partner.lifecycle_status_id != status)
         self._check_status_company(changed, status)
+        if hold_until:
+            act = Act(SET_STATUS, status=status.id, hold_until=hold_until)
+            for company in {client._lifecycle_company() for client in changed}:
+                self._check_act(act, company.sudo()._lifecycle_today())
         return changed
+
+    @api.model
+    def _check_act(self, act, today):
+        """The engine's check of an act (``check_act``), as a translated message."""
+        try:
+            check_act(act, today)
+        except InvalidAct as error:
+            raise self._act_error(error) from None
+
+    @api.model
+    def _act_error(self, error):
+        """The translated message of an act the engine refuses."""
+        if error.code == "hold_until":
+            return UserError(self.env._("A status cannot be held until a day before today."))
+        return UserError(self.env._("This change of client status is not possible."))
 
     @api.model
     def _terminate(self, partners, date=None, reason=None):
@@ -159,11 +179,7 @@ class PartnerLifecycleAct(models.AbstractModel):
                 bare = replace(facts, order_dates=(), first_delivery_date=None, order_quantities=())
                 return decisions._lifecycle_decide_act(bare, act, settings, today)
         except InvalidAct as error:
-            if error.code == "hold_until":
-                raise UserError(
-                    self.env._("A status cannot be held until a day before today.")
-                ) from None
-            raise UserError(self.env._("This change of client status is not possible.")) from None
+            raise self._act_error(error) from None
 
     def _write(self, outcomes, today, quiet=False):
         """Write people's acts through the ORM (the chatter tracks the status and the

@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 
-from odoo import Command
-from odoo.exceptions import AccessError
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -33,6 +33,19 @@ class TestJobs(LifecycleCommon):
                 ("mail_message_id.model", "=", self.jobs._name),
             ]
         )
+
+    def test_large_change_with_a_past_hold_is_refused_at_request(self):
+        """A hold ending yesterday is refused before anything is queued, as for a few clients."""
+        wizard = self.env(user=self.salesman)["partner.lifecycle.status.change"].create(
+            {
+                "partner_ids": [(6, 0, self.clients.ids)],
+                "status_id": self.status_permanent.id,
+                "hold_until": fields.Date.today() - timedelta(days=1),
+            }
+        )
+        with self.assertRaisesRegex(UserError, "cannot be held until a day before today"):
+            wizard.action_apply()
+        self.assertEqual(self.jobs.search_count([("user_id", "=", self.salesman.id)]), 0)
 
     def test_large_status_change_runs_in_the_background(self):
         """A status change of more clients than the threshold is queued, then done and reported."""

@@ -22,7 +22,7 @@ from partner_lifecycle.engine import (
     decide,
     decide_act,
 )
-from partner_lifecycle.engine.acts import NO_STATUS, InvalidAct
+from partner_lifecycle.engine.acts import NO_STATUS, InvalidAct, check_act
 
 TODAY = date(2026, 12, 6)
 DEFAULT = LifecycleSettings()
@@ -90,6 +90,13 @@ def test_a_hold_cannot_end_before_today():
     with pytest.raises(InvalidAct) as caught:
         decide_act(client(200, role=SLEEPING), act, DEFAULT, TODAY)
     assert caught.value.code == "hold_until"
+
+
+def test_a_past_hold_is_refused_before_any_client_is_read():
+    """The same rule checks an act before it is queued: today's hold passes, yesterday's not."""
+    check_act(Act(SET_STATUS, role=WORKING, status="W", hold_until=TODAY), TODAY)
+    with pytest.raises(InvalidAct):
+        check_act(Act(SET_STATUS, role=WORKING, status="W", hold_until=ago(1)), TODAY)
 
 
 def test_the_held_status_survives_the_next_run_and_ends_with_an_order():

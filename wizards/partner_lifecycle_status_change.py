@@ -45,7 +45,9 @@ class PartnerLifecycleStatusChange(models.TransientModel):
             raise UserError(self.env._("Select at least one client."))
         jobs = self.env["partner.lifecycle.job"]
         if jobs._runs_in_background(clients):
-            self.env["partner.lifecycle.act"]._check_change_status(clients, self.status_id)
+            self.env["partner.lifecycle.act"]._check_change_status(
+                clients, self.status_id, hold_until=self.hold_until
+            )
             job = jobs._queue(
                 {
                     "kind": "status",
