@@ -12,7 +12,8 @@ from collections import Counter
 from odoo import api, models
 from odoo.tools import SQL, split_every
 
-from ..engine import UnusableDate, transitions
+from ..engine import UnusableDate, roles, transitions
+from .partner_lifecycle_decision import HOLD_COLUMNS
 from .partner_lifecycle_history import HistoryRow
 
 
@@ -169,6 +170,57 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
             )
         )
         return self.env.cr.rowcount
+
+    @api.model
+    def _hold_statuses_set_by_hand(self, ids):
+        """Hold the status of each of these clients that a person set and that no hold
+        records (18.0.1.0.0 kept only the history row): the client's last history row is a
+        person's change (by hand, in delivery planning) to its current status, a status of
+        a role other than former, its contract runs, and it has not ordered since (its next
+        order would have ended the hold). The hold lasts until the client's next confirmed
+        order. Returns the number of clients held."""
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        recalculation._flush_facts()
+        self.env["partner.lifecycle.history"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """WITH last AS (
+                       SELECT DISTINCT ON (h.partner_id) h.partner_id, h.origin, h.reason_code,
+                              h.new_status_id, h.user_id, h.note, h.date
+                         FROM partner_lifecycle_history h
+                        WHERE h.partner_id = ANY(%(ids)s)
+                     ORDER BY h.partner_id, h.date DESC, h.id DESC),
+                   roles AS (%(roles)s)
+                   UPDATE res_partner p
+                      SET lifecycle_held = TRUE, lifecycle_hold_until = NULL,
+                          lifecycle_hold_user_id = last.user_id,
+                          lifecycle_hold_note = last.note,
+                          lifecycle_hold_order_count = (
+                              SELECT count(*) FROM res_partner c, sale_order so
+                               WHERE %(counted)s)
+                     FROM last, roles r
+                    WHERE last.partner_id = p.id AND last.origin IN ('manual', 'planning')
+                      AND last.reason_code IS DISTINCT FROM 'set_by_hand'
+                      AND last.new_status_id = p.lifecycle_status_id
+                      AND NOT coalesce(p.lifecycle_held, FALSE)
+                      AND p.lifecycle_termination_date IS NULL
+                      AND r.company_id = %(ruling)s AND r.status_id = p.lifecycle_status_id
+                      AND r.role <> %(former)s
+                      AND NOT EXISTS (SELECT 1 FROM res_partner c, sale_order so
+                                       WHERE %(counted)s AND so.date_order > last.date)""",
+                ids=list(ids),
+                roles=self.env["res.company"]._lifecycle_roles_query(),
+                counted=recalculation._counted_order_clause(),
+                ruling=self.env["res.company"]._lifecycle_ruling_company_sql("p"),
+                former=roles.FORMER,
+            )
+        )
+        held = self.env.cr.rowcount
+        names = ["lifecycle_held", *HOLD_COLUMNS]
+        partners = self.env["res.partner"].browse(ids)
+        partners.invalidate_recordset(names)
+        partners.modified(names)
+        return held
 
     def _replay(self, facts, settings, today, row):
         """The engine's transitions of one client; none when a date is unusable."""
