@@ -100,7 +100,7 @@ DAY_CHUNK = 200
 ORDERS_AT = day_time(10, 0)
 NIGHTLY_AT = day_time(23, 30)
 
-#: Targets (issue 7), set for 100,000 clients; (f) also at 1,000,000.
+#: Targets, set for 100,000 clients; (f) also at 1,000,000.
 NIGHTLY_SHARE = 0.01
 NIGHTLY_MAX_SECONDS = 1.0
 NIGHTLY_MAX_SECONDS_1M = 5.0
@@ -741,7 +741,7 @@ def machine(env):
 
 
 def targets(result):
-    """Each target of issue 7 with its measured value (medians) and whether it is met."""
+    """Each target with its measured value (medians) and whether it is met."""
     kernel = result["kernel_seconds"]["median"]
     update = result["update_seconds"]["median"]
     checks = []
