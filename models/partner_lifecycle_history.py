@@ -148,17 +148,13 @@ class PartnerLifecycleHistory(models.Model):
 
     @api.model
     def _numbers(self, params):
-        """``params`` with each number written as the reader writes it: a whole number as
-        it is, a fraction with one decimal and the decimal separator of the reader's
-        language ("3,6" in Russian)."""
-        point = self.env["res.lang"]._get_data(code=self.env.lang or "en_US").decimal_point or "."
-        values = dict(params)
-        for key, value in values.items():
-            if isinstance(value, float):
-                values[key] = (
-                    str(int(value)) if value.is_integer() else f"{value:.1f}".replace(".", point)
-                )
-        return values
+        """``params`` with each fraction written as the reader writes numbers ("3,6" in
+        Russian, "7" for 7.0), by ``res.company._lifecycle_format_number``."""
+        companies = self.env["res.company"]
+        return {
+            key: companies._lifecycle_format_number(value) if isinstance(value, float) else value
+            for key, value in params.items()
+        }
 
     @api.model
     def _line_text(self, code, params):
