@@ -50,7 +50,7 @@ class ResPartner(models.Model):
     lifecycle_reason_params = fields.Json(copy=False, readonly=True, groups="base.group_user")
     lifecycle_reason = fields.Char(
         string="Reason",
-        compute="_compute_lifecycle_reason",
+        compute="_compute_lifecycle_card",
         help="Why the client got its status at the last automatic change.",
         groups="base.group_user",
     )
@@ -105,7 +105,7 @@ class ResPartner(models.Model):
     )
     lifecycle_explanation = fields.Char(
         string="In Short",
-        compute="_compute_lifecycle_explanation",
+        compute="_compute_lifecycle_card",
         help="The client's rhythm in one line: idle days, usual interval, how late, next order.",
         groups="base.group_user",
     )
@@ -218,18 +218,6 @@ class ResPartner(models.Model):
         "lifecycle_reason_params",
         "lifecycle_held",
         "lifecycle_hold_until",
-        "lifecycle_status_id",
-        "lifecycle_termination_date",
-    )
-    @api.depends_context("lang")
-    def _compute_lifecycle_reason(self):
-        history = self.env["partner.lifecycle.history"]
-        for partner in self:
-            explanation = partner._lifecycle_explanation()
-            text = history._reason_text(explanation.reason_code, explanation.reason_params)
-            partner.lifecycle_reason = text or False
-
-    @api.depends(
         "lifecycle_last_order_date",
         "lifecycle_avg_interval_days",
         "lifecycle_interval_spread",
@@ -241,10 +229,13 @@ class ResPartner(models.Model):
         "lifecycle_pause_ids",
     )
     @api.depends_context("lang")
-    def _compute_lifecycle_explanation(self):
+    def _compute_lifecycle_card(self):
+        """The reason and the rhythm line of the card, from one explanation each."""
         history = self.env["partner.lifecycle.history"]
         for partner in self:
             explanation = partner._lifecycle_explanation()
+            reason = history._reason_text(explanation.reason_code, explanation.reason_params)
+            partner.lifecycle_reason = reason or False
             parts = [history._line_text(code, params) for code, params in explanation.lines]
             text = "; ".join(parts)
             partner.lifecycle_explanation = (
