@@ -94,7 +94,44 @@ def environment(registry, uid=SUPERUSER_ID):
         yield api.Environment(cr, uid, {})
 
 
-class WriteGate:
+class PartnerTrigger:
+    """A ``BEFORE UPDATE`` trigger on ``res_partner`` that a scenario installs for the block,
+    from a connection of its own: ``name`` is the trigger's and its function's name,
+    ``function`` the statement that creates the function."""
+
+    name = None
+    function = None
+
+    def __init__(self, registry):
+        self.cr = registry.cursor()
+
+    def __enter__(self):
+        self.cr.execute(SQL(self.function))
+        # (a trigger left by an interrupted run is replaced)
+        self.cr.execute(SQL("DROP TRIGGER IF EXISTS %s ON res_partner", SQL.identifier(self.name)))
+        self.cr.execute(
+            SQL(
+                "CREATE TRIGGER %s BEFORE UPDATE ON res_partner FOR EACH ROW EXECUTE FUNCTION %s()",
+                SQL.identifier(self.name),
+                SQL.identifier(self.name),
+            )
+        )
+        self.cr.commit()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.cr.rollback()
+        self._before_removal()
+        self.cr.execute(SQL("DROP TRIGGER %s ON res_partner", SQL.identifier(self.name)))
+        self.cr.execute(SQL("DROP FUNCTION %s()", SQL.identifier(self.name)))
+        self.cr.commit()
+        self.cr.close()
+
+    def _before_removal(self):
+        """What the scenario undoes before the trigger goes."""
+
+
+class WriteGate(PartnerTrigger):
     """Holds batches at their write of chosen clients: the handshake of a scenario with a run.
 
     While the gate is installed, a trigger makes each UPDATE of a partner row,
@@ -107,31 +144,16 @@ class WriteGate:
     stands between its read and its write.
     """
 
+    name = "partner_lifecycle_live_gate"
+    function = GATE_FUNCTION
+
     def __init__(self, registry):
-        self.cr = registry.cursor()
+        super().__init__(registry)
         self.closed = set()
 
-    def __enter__(self):
-        self.cr.execute(SQL(GATE_FUNCTION))
-        # (a gate left by an interrupted run is replaced)
-        self.cr.execute(SQL("DROP TRIGGER IF EXISTS partner_lifecycle_live_gate ON res_partner"))
-        self.cr.execute(
-            SQL(
-                """CREATE TRIGGER partner_lifecycle_live_gate BEFORE UPDATE ON res_partner
-                   FOR EACH ROW EXECUTE FUNCTION partner_lifecycle_live_gate()"""
-            )
-        )
-        self.cr.commit()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.cr.rollback()
+    def _before_removal(self):
         for partner_id in sorted(self.closed):
             self.open(partner_id)
-        self.cr.execute(SQL("DROP TRIGGER partner_lifecycle_live_gate ON res_partner"))
-        self.cr.execute(SQL("DROP FUNCTION partner_lifecycle_live_gate()"))
-        self.cr.commit()
-        self.cr.close()
 
     def close(self, partner_ids):
         """Hold every gated write of these clients until :meth:`open`."""
@@ -199,7 +221,7 @@ def gated(cr):
         cr.commit()
 
 
-class Fault:
+class Fault(PartnerTrigger):
     """Makes one connection's UPDATE of a chosen client fail, as a database error would.
 
     While installed, a trigger raises a serialization failure for each UPDATE
@@ -207,28 +229,8 @@ class Fault:
     (:meth:`arm`); other connections write as usual.
     """
 
-    def __init__(self, registry):
-        self.cr = registry.cursor()
-
-    def __enter__(self):
-        self.cr.execute(SQL(FAULT_FUNCTION))
-        # (a fault left by an interrupted run is replaced)
-        self.cr.execute(SQL("DROP TRIGGER IF EXISTS partner_lifecycle_live_fault ON res_partner"))
-        self.cr.execute(
-            SQL(
-                """CREATE TRIGGER partner_lifecycle_live_fault BEFORE UPDATE ON res_partner
-                   FOR EACH ROW EXECUTE FUNCTION partner_lifecycle_live_fault()"""
-            )
-        )
-        self.cr.commit()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.cr.rollback()
-        self.cr.execute(SQL("DROP TRIGGER partner_lifecycle_live_fault ON res_partner"))
-        self.cr.execute(SQL("DROP FUNCTION partner_lifecycle_live_fault()"))
-        self.cr.commit()
-        self.cr.close()
+    name = "partner_lifecycle_live_fault"
+    function = FAULT_FUNCTION
 
     @staticmethod
     def arm(cr, partner_id):
