@@ -7,6 +7,7 @@ that no row explains gets one ("Set by hand", on its status date).
 """
 
 import json
+import logging
 from collections import Counter
 
 from odoo import api, models
@@ -15,6 +16,8 @@ from odoo.tools import SQL, split_every
 from ..engine import UnusableDate, roles, transitions
 from .partner_lifecycle_decision import HOLD_COLUMNS
 from .partner_lifecycle_history import HistoryRow
+
+_logger = logging.getLogger(__name__)
 
 
 class PartnerLifecycleReconstruction(models.AbstractModel):
@@ -170,6 +173,28 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
             )
         )
         return self.env.cr.rowcount
+
+    @api.model
+    def _complete_after_upgrade(self):
+        """After an upgrade whose rules or decision columns changed: hold the statuses set
+        by hand that no hold records, explain every status, and queue a full
+        recalculation of each company (it writes the new columns and applies the rules).
+        Safe to run twice: a second run holds and explains no one, and finds the jobs."""
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        companies = self.env["res.company"].search([], order="id")
+        for company in companies:
+            ids = recalculation._client_ids(company)
+            held = self._hold_statuses_set_by_hand(ids)
+            explained = self._explain_unexplained_statuses(ids)
+            _logger.info(
+                "client lifecycle: %s: %s statuses set by hand held, %s statuses explained",
+                company.name,
+                held,
+                explained,
+            )
+        companies._lifecycle_queue_full_recalculation()
+        self.env.flush_all()
+        self.env.invalidate_all()  # the rows added in SQL
 
     @api.model
     def _hold_statuses_set_by_hand(self, ids):

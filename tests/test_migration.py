@@ -269,6 +269,43 @@ class TestMigrationRelease120(UpgradeCommon):
 
 
 @tagged("post_install", "-at_install")
+@freeze_time("2026-06-01 12:00:00")
+class TestMigrationRelease130(UpgradeCommon):
+    """18.0.1.2.0 databases: every status explained, a full recalculation queued."""
+
+    def test_imported_status_explained_job_queued_twice_no_op(self):
+        """Upgraded to 18.0.1.3.0: a client loaded without history gets the row its card
+        shows, each company waits for a full recalculation (it writes the new columns);
+        a second run adds no row and no job."""
+        imported = self._aged_client("Loaded by SQL", [40, 25, 5])
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("DELETE FROM partner_lifecycle_history WHERE partner_id = %s", imported.id)
+        )
+        self.env.invalidate_all()
+        self.env["partner.lifecycle.job"].search([]).unlink()
+        migration = load_migration("18.0.1.3.0")
+        migration.migrate(self.env.cr, "18.0.1.2.0")
+        self.env.invalidate_all()
+        rows = imported.lifecycle_history_ids
+        self.assertEqual(len(rows), 1)
+        self.assertEqual((rows.new_status_id, rows.origin), (self.status_permanent, "automatic"))
+        self.assertEqual(rows.reason, "3 confirmed orders (permanent from 3)")
+        self.assertEqual(self._queued_companies(), self.env["res.company"].search([]))
+        jobs = self.env["partner.lifecycle.job"].search_count([])
+        migration.migrate(self.env.cr, "18.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertEqual(len(imported.lifecycle_history_ids), 1)
+        self.assertEqual(self.env["partner.lifecycle.job"].search_count([]), jobs)
+
+    def test_fresh_install_runs_nothing(self):
+        """A fresh install (no previous version) is not touched by the upgrade step."""
+        self.env["partner.lifecycle.job"].search([]).unlink()
+        load_migration("18.0.1.3.0").migrate(self.env.cr, None)
+        self.assertEqual(self.env["partner.lifecycle.job"].search_count([]), 0)
+
+
+@tagged("post_install", "-at_install")
 class TestMigrationSettingsLimits(LifecycleCommon):
     """18.0.1.0.0 databases: settings outside the new limits are brought within them."""
 

@@ -19,34 +19,12 @@ company, the migration
 A second run holds no one again, adds no row, and finds the queued job.
 """
 
-import logging
-
 from odoo import SUPERUSER_ID, api
-
-_logger = logging.getLogger("odoo.addons.partner_lifecycle.migrations")
-
-
-def complete_clients(env):
-    """Hold the statuses set by hand, explain every status, queue a full recalculation."""
-    recalculation = env["partner.lifecycle.recalculation"]
-    reconstruction = env["partner.lifecycle.reconstruction"]
-    companies = env["res.company"].search([], order="id")
-    for company in companies:
-        ids = recalculation._client_ids(company)
-        held = reconstruction._hold_statuses_set_by_hand(ids)
-        explained = reconstruction._explain_unexplained_statuses(ids)
-        _logger.info(
-            "client lifecycle: %s: %s statuses set by hand held, %s statuses explained",
-            company.name,
-            held,
-            explained,
-        )
-    companies._lifecycle_queue_full_recalculation()
-    env.flush_all()
-    env.invalidate_all()  # the rows added in SQL
 
 
 def migrate(cr, version):
     """Complete every client for the rules of 18.0.1.2.0; safe to run twice."""
     if version:
-        complete_clients(api.Environment(cr, SUPERUSER_ID, {}))
+        api.Environment(cr, SUPERUSER_ID, {})[
+            "partner.lifecycle.reconstruction"
+        ]._complete_after_upgrade()
