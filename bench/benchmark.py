@@ -99,6 +99,10 @@ DAY_CHUNK = 200
 #: Company times of a simulated day: orders, then the scheduled run.
 ORDERS_AT = day_time(10, 0)
 NIGHTLY_AT = day_time(23, 30)
+#: (f0): a later run of the same company day as (f)'s, with nothing due.
+IDLE_AFTER = timedelta(minutes=20)
+#: (f0) "a few milliseconds".
+IDLE_MAX_SECONDS = 0.02
 
 #: Targets, set for 100,000 clients; (f) also at 1,000,000.
 NIGHTLY_SHARE = 0.01
@@ -551,19 +555,33 @@ def nightly_run(env, company, day, product):
         env.cr.commit()
         elapsed = time.perf_counter() - started
     run = recalculation_stats(stats, timer, elapsed)
+    idle_stats, idle_seconds = idle_run(env, company_moment(company, day, NIGHTLY_AT) + IDLE_AFTER)
     run.update(
         day=day.isoformat(),
         orders_confirmed=orders,
         orders_confirm_seconds=round(confirm_seconds, 2),
         peak_mb=round(peak_memory_mb(), 1),
+        idle_seconds=idle_seconds,
+        idle_clients=idle_stats.get("clients", 0),
     )
     print(
         f"(f) {day}: {orders} orders confirmed in {confirm_seconds:.1f} s; nightly run "
         f"{elapsed:.3f} s, {run['clients']} clients due, {run['rows_read']} rows read, "
-        f"{run['written']} written",
+        f"{run['written']} written; (f0) a later run that day {idle_seconds * 1000:.1f} ms, "
+        f"{run['idle_clients']} due",
         flush=True,
     )
     return run
+
+
+def idle_run(env, moment):
+    """(f0) The scheduled run at ``moment`` (UTC), when nothing is due: its whole time,
+    commit included."""
+    with clock(moment):
+        started = time.perf_counter()
+        stats = env["partner.lifecycle.recalculation"]._cron_recalculate()
+        env.cr.commit()
+        return stats, time.perf_counter() - started
 
 
 # ---------------------------------------------------------------------- (e) hooks
@@ -767,6 +785,9 @@ def targets(result):
             check("(f) nightly run < 5 s (1,000,000 clients)", nightly, NIGHTLY_MAX_SECONDS_1M)
         else:
             check("(f) nightly run < 1 s (100,000 clients)", nightly, NIGHTLY_MAX_SECONDS)
+    if "idle_seconds" in result:
+        idle = result["idle_seconds"]["median"]
+        check("(f0) hourly run with nothing due <= 0.02 s", idle, IDLE_MAX_SECONDS)
     for path, figures in result.get("hooks", {}).items():
         added = figures["path"]["added_percent"]
         check(
@@ -879,6 +900,8 @@ def table(result):
         row(label, result["nightly_seconds"])
         steps(run)
         lines += _nightly_lines(result)
+    if "idle_seconds" in result:
+        row("(f0) a later scheduled run the same day, nothing due", result["idle_seconds"])
     lines += _hook_lines(result)
     peaks = result["peak_mb"]
     during = [
@@ -1011,6 +1034,7 @@ def main(env, argv):
         ]
         result["nightly_runs"] = runs
         result["nightly_seconds"] = summary([run["seconds"] for run in runs])
+        result["idle_seconds"] = summary([run["idle_seconds"] for run in runs])
         result["peak_mb"]["nightly"] = max(run["peak_mb"] for run in runs)
 
     if not args.skip_hooks:
