@@ -32,6 +32,7 @@
         "wizards/partner_lifecycle_terminate_views.xml",
         "wizards/partner_lifecycle_recalculate_views.xml",
         "views/partner_lifecycle_menus.xml",
+        "views/sale_report_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -19,6 +19,7 @@ def post_init_hook(env):
     for company in companies:
         recalculation._recalculate_company(company)
         env["partner.lifecycle.reconstruction"]._reconstruct_history(company)
+        env["sale.order"]._lifecycle_fill_status_at_order(company)
 
 
 def _record_first_deliveries(env, company):

@@ -20,3 +20,4 @@ from . import partner_lifecycle_report_mixin
 from . import partner_lifecycle_report_funnel
 from . import partner_lifecycle_report_flow
 from . import partner_lifecycle_report_cohort
+from . import sale_report

@@ -34,6 +34,18 @@ class SaleOrder(models.Model):
         help="The delivery zone (route) of the delivery plan the quotation was made from.",
     )
 
+    lifecycle_status_at_order_id = fields.Many2one(
+        "partner.lifecycle.status",
+        string="Client Status at Order",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The client's status just before this order counted: Sleeping for the order "
+        "that woke a sleeping client up, New for a new client's first order. Kept when the "
+        "client's status later moves; revenue splits by it in the sales analysis.",
+    )
+
     @api.constrains("date_order")
     def _check_lifecycle_date_order(self):
         """An order date the lifecycle rules cannot use is refused when it is entered."""
@@ -76,15 +88,18 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
-        orders._lifecycle_counted().partner_id._lifecycle_refresh()
+        counted = orders._lifecycle_counted()
+        counted._lifecycle_keep_status_at_order()
+        counted.partner_id._lifecycle_refresh()
         return orders
 
     def write(self, vals):
         if not COUNTED_FIELDS & set(vals):
             return super().write(vals)
-        before = self._lifecycle_counted().partner_id
+        counted = self._lifecycle_counted()
         result = super().write(vals)
-        (before | self._lifecycle_counted().partner_id)._lifecycle_refresh()
+        (self._lifecycle_counted() - counted)._lifecycle_keep_status_at_order()
+        (counted.partner_id | self._lifecycle_counted().partner_id)._lifecycle_refresh()
         return result
 
     def unlink(self):
@@ -105,6 +120,61 @@ class SaleOrder(models.Model):
             )
         )
         return result
+
+    def _lifecycle_keep_status_at_order(self):
+        """Store on these orders, which start counting now, their client's status as it is
+        before the client is refreshed for them (an order that already has one keeps it)."""
+        orders = self.filtered(lambda order: not order.lifecycle_status_at_order_id)
+        by_status = {}
+        for order in orders:
+            status = order.partner_id.commercial_partner_id.lifecycle_status_id
+            if status:
+                by_status.setdefault(status.id, []).append(order.id)
+        for status_id, ids in by_status.items():
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE sale_order SET lifecycle_status_at_order_id = %s WHERE id = ANY(%s)",
+                    status_id,
+                    ids,
+                )
+            )
+        orders.invalidate_recordset(["lifecycle_status_at_order_id"])
+
+    @api.model
+    def _lifecycle_fill_status_at_order(self, company):
+        """Give the confirmed orders of ``company``'s clients that have none their client's
+        status just before the order's day, from the status history (install, upgrade): the
+        status of the client's last row dated before that day, else the status its first
+        later row left, else (before its first status) the company's status at creation.
+        Returns the number of orders filled."""
+        self.env.flush_all()
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        order_day = recalculation._order_day(company)
+        row_day = company._lifecycle_date_sql(SQL("h.date"))
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sale_order so
+                      SET lifecycle_status_at_order_id = COALESCE(
+                          (SELECT h.new_status_id FROM partner_lifecycle_history h
+                            WHERE h.partner_id = p.id AND %(row_day)s < %(order_day)s
+                         ORDER BY h.date DESC, h.id DESC LIMIT 1),
+                          (SELECT h.old_status_id FROM partner_lifecycle_history h
+                            WHERE h.partner_id = p.id AND %(row_day)s >= %(order_day)s
+                         ORDER BY h.date, h.id LIMIT 1),
+                          %(on_create)s, p.lifecycle_status_id)
+                     FROM res_partner c, res_partner p
+                    WHERE so.state = 'sale' AND so.lifecycle_status_at_order_id IS NULL
+                      AND c.id = so.partner_id AND p.id = c.commercial_partner_id
+                      AND %(company)s""",
+                row_day=row_day,
+                order_day=order_day,
+                on_create=company.lifecycle_status_on_create_id.id or None,
+                company=recalculation._company_clause(company),
+            )
+        )
+        filled = self.env.cr.rowcount
+        self.invalidate_model(["lifecycle_status_at_order_id"])
+        return filled
 
     def _lifecycle_counted(self):
         """The orders that count for their client's lifecycle (confirmed ones)."""
