@@ -17,7 +17,7 @@ it runs on any release. ``check`` runs on the upgraded database and asserts
 that every client has its review date (or no rule that time can move), that
 the statuses set by hand are still there and held, that every status has a
 history row explaining it, that a full recalculation is queued for each
-company, and that running that job and then the nightly run changes none of
+company, that every confirmed order carries its client's status at the order, and that running that job and then the nightly run changes none of
 the statuses set by hand. It prints one line per check and
 ``upgrade: N passed, N failed, 0 skipped``; exits 1 when a check failed.
 """
@@ -178,6 +178,22 @@ class Checks:
         expect(not unexplained, f"{len(unexplained)} statuses without a history row")
         return "every status has its history row"
 
+    def status_at_order(self):
+        """Every confirmed order of a client with a status has the status at its order."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT count(*) FILTER (WHERE so.lifecycle_status_at_order_id IS NULL), count(*)
+                     FROM sale_order so
+                     JOIN res_partner c ON c.id = so.partner_id
+                     JOIN res_partner p ON p.id = c.commercial_partner_id
+                    WHERE so.state = 'sale' AND p.lifecycle_status_id IS NOT NULL"""
+            )
+        )
+        missing, total = self.env.cr.fetchone()
+        expect(total, "no confirmed order to check")
+        expect(not missing, f"{missing} of {total} confirmed orders without a status at order")
+        return f"{total} confirmed orders with their client's status at the order"
+
     def recalculation_queued(self):
         jobs = self._full_recalculations("queued")
         waiting = self.companies - jobs.company_id
@@ -268,6 +284,7 @@ CHECKS = (
     "hand_set_held",
     "statuses_explained",
     "recalculation_queued",
+    "status_at_order",
     "automation_keeps_hand_set",
 )
 
