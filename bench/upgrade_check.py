@@ -17,8 +17,9 @@ it runs on any release. ``check`` runs on the upgraded database and asserts
 that every client has its review date (or no rule that time can move), that
 the statuses set by hand are still there and held, that every status has a
 history row explaining it, that a full recalculation is queued for each
-company, that every confirmed order carries its client's status at the order, and that running that job and then the nightly run changes none of
-the statuses set by hand. It prints one line per check and
+company, that every confirmed order carries its client's status at the order,
+and that running that job and then the nightly run changes none of the
+statuses set by hand. It prints one line per check and
 ``upgrade: N passed, N failed, 0 skipped``; exits 1 when a check failed.
 """
 
