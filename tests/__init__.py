@@ -26,3 +26,4 @@ from . import test_order_dates
 from . import test_notifications
 from . import test_context_keys
 from . import test_planning_display
+from . import test_tour_planning
