@@ -76,7 +76,7 @@ class PartnerLifecyclePlanningLine(models.Model):
         "in its history as a change from delivery planning).",
     )
     status_role = fields.Char(compute="_compute_status_role")
-    status_color = fields.Integer(related="status_id.color")
+    status_color = fields.Integer(related="status_id.color", string="Status Color")
     phone = fields.Char(related="partner_id.phone")
     mobile = fields.Char(related="partner_id.mobile")
     delivery_address_id = fields.Many2one(
