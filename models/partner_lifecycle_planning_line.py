@@ -177,15 +177,14 @@ class PartnerLifecyclePlanningLine(models.Model):
 
     @api.depends("product_id.uom_id", "quantity")
     def _compute_quantity_in_units(self):
-        """A quantity of a product counted in units (the Unit category of measures) that is
-        whole shows without decimals; litres or kilograms keep them."""
+        """A whole quantity of a product counted in units (the Unit category of measures), or
+        of no product yet (its quotation counts units), shows without decimals; litres or
+        kilograms keep them."""
         unit_category = self.env.ref("uom.product_uom_categ_unit", raise_if_not_found=False)
         for line in self:
-            uom = line.product_id.uom_id
-            line.quantity_in_units = bool(
-                unit_category
-                and uom.category_id == unit_category
-                and float(line.quantity).is_integer()
+            category = line.product_id.uom_id.category_id
+            line.quantity_in_units = float(line.quantity).is_integer() and (
+                not line.product_id or category == unit_category
             )
 
     @api.depends("expected_date", "planning_id.date_from")

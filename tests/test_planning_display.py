@@ -30,7 +30,8 @@ class TestPlanningDisplay(PlanningCommon):
         self.assertEqual(line.address_text, False)
 
     def test_whole_quantity_of_units(self):
-        """Bottles counted in units read as whole numbers; a fraction or litres keep decimals."""
+        """Bottles counted in units (or no product yet) read as whole numbers; a fraction or
+        litres keep decimals."""
         plan = self._filled()
         line = self._line(plan, self.office)
         self.assertEqual((line.product_id, line.quantity), (self.product, 1.0))
@@ -48,6 +49,8 @@ class TestPlanningDisplay(PlanningCommon):
         line.write({"product_id": litres.id, "quantity": 20.0})
         self.assertEqual(line.quantity, 20.0)
         self.assertEqual(line.quantity_in_units, False)
+        line.write({"product_id": False, "quantity": 0.0})
+        self.assertEqual(line.quantity_in_units, True)
 
     def test_status_colour_on_line_and_history(self):
         """The line and the history rows carry the colour of the status directory, at risk
