@@ -172,7 +172,7 @@ def main(env, argv):
     )
     summary["recalculation_seconds"] = round(time.monotonic() - started, 1)
     group_contacts_by_status(env)
-    summary["demo_plan"] = planning.create_demo_plan(env, company).name
+    summary["demo_plan"] = planning.create_demo_plan(env, company, planning.ZONES_RU).name
     env.cr.commit()
     summary["figures"] = figures(env, company, today)
     print(json.dumps(summary, indent=1, ensure_ascii=False))

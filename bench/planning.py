@@ -23,8 +23,9 @@ from datetime import date, timedelta
 
 from odoo.tools import SQL
 
-#: Delivery zones of the demo company, in route order.
+#: Delivery zones of the demo company, in route order (in English, and in Russian).
 ZONES = ("North", "Center", "South", "Suburbs")
+ZONES_RU = ("Север", "Центр", "Юг", "Пригород")
 #: One client in SCHEDULED_EVERY gets a contact schedule (a weekday, Monday to Friday).
 SCHEDULED_EVERY = 20
 
@@ -67,10 +68,10 @@ def prepare_zones(env, company, zones=ZONES):
     return records
 
 
-def create_demo_plan(env, company):
+def create_demo_plan(env, company, zones=ZONES):
     """Tomorrow's delivery plan of the demo company, filled and ready to open: the clients
-    get zones and a few of them a contact schedule, which the company uses."""
-    prepare_zones(env, company)
+    get ``zones`` and a few of them a contact schedule, which the company uses."""
+    prepare_zones(env, company, zones)
     company.lifecycle_planning_use_schedule = True
     day = company._lifecycle_today() + timedelta(days=1)
     plan = (

@@ -104,6 +104,8 @@ class PartnerLifecycleHistory(models.Model):
     new_status_id = fields.Many2one(
         "partner.lifecycle.status", string="To Status", ondelete="set null", readonly=True
     )
+    old_status_color = fields.Integer(related="old_status_id.color", string="From Status Color")
+    new_status_color = fields.Integer(related="new_status_id.color", string="To Status Color")
     origin = fields.Selection(ORIGINS, required=True, default="manual", readonly=True)
     reason_code = fields.Char(readonly=True)
     reason_params = fields.Json(readonly=True)

@@ -1,6 +1,7 @@
 from datetime import time, timedelta
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
 from ..engine import planning as engine
@@ -75,15 +76,22 @@ class PartnerLifecyclePlanningLine(models.Model):
         "in its history as a change from delivery planning).",
     )
     status_role = fields.Char(compute="_compute_status_role")
+    status_color = fields.Integer(related="status_id.color", string="Status Color")
     phone = fields.Char(related="partner_id.phone")
     mobile = fields.Char(related="partner_id.mobile")
     delivery_address_id = fields.Many2one(
         "res.partner",
+        string="Delivery Contact",
         compute="_compute_usual_order",
         store=True,
         readonly=False,
         precompute=True,
         help="The delivery address of the client's last order (else the client's own).",
+    )
+    address_text = fields.Char(
+        string="Delivery Address",
+        compute="_compute_address_text",
+        help="The street and town of the delivery address.",
     )
     product_id = fields.Many2one(
         "product.product",
@@ -103,6 +111,10 @@ class PartnerLifecyclePlanningLine(models.Model):
         digits="Product Unit of Measure",
         help="The client's usual quantity of the product (median of its recent orders), "
         "when the company fills quantities in planning.",
+    )
+    quantity_in_units = fields.Boolean(
+        compute="_compute_quantity_in_units",
+        help="The product is counted in units (bottles): the quantity shows as a whole number.",
     )
     call_result = fields.Selection(CALL_RESULTS, default="not_called", required=True)
     note = fields.Char()
@@ -149,6 +161,30 @@ class PartnerLifecyclePlanningLine(models.Model):
                 "Away %(start)s – %(end)s",
                 start=format_date(self.env, pause.date_from),
                 end=format_date(self.env, pause.date_to),
+            )
+
+    @api.depends(
+        "delivery_address_id.street",
+        "delivery_address_id.street2",
+        "delivery_address_id.city",
+    )
+    def _compute_address_text(self):
+        """The delivery address as the driver reads it: street, street 2, town."""
+        for line in self:
+            address = line.delivery_address_id
+            parts = (address.street, address.street2, address.city)
+            line.address_text = ", ".join(part for part in parts if part) or False
+
+    @api.depends("product_id.uom_id", "quantity")
+    def _compute_quantity_in_units(self):
+        """A whole quantity of a product counted in units (the Unit category of measures), or
+        of no product yet (its quotation counts units), shows without decimals; litres or
+        kilograms keep them."""
+        unit_category = self.env.ref("uom.product_uom_categ_unit", raise_if_not_found=False)
+        for line in self:
+            category = line.product_id.uom_id.category_id
+            line.quantity_in_units = float(line.quantity).is_integer() and (
+                not line.product_id or category == unit_category
             )
 
     @api.depends("expected_date", "planning_id.date_from")
@@ -224,6 +260,16 @@ class PartnerLifecyclePlanningLine(models.Model):
             days = plan.company_id.sudo().lifecycle_planning_postpone_days
             moved = engine.postpone(line.expected_date, plan.date_from, days)
             line.write({"expected_date": moved, "postponed": True})
+        return True
+
+    def action_set_call_result(self):
+        """One tap on a line of the mobile plan: the call result the button names in its
+        context (``call_result``), a value of the field's selection."""
+        result = self.env.context.get("call_result")
+        if result not in dict(self._fields["call_result"].selection):
+            raise UserError(self.env._("Unknown call result: %(result)s", result=result))
+        self.planning_id._lifecycle_check_draft()
+        self.write({"call_result": result})
         return True
 
     # ------------------------------------------------------------------ quotations

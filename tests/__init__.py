@@ -27,3 +27,5 @@ from . import test_notifications
 from . import test_context_keys
 from . import test_hourly_run
 from . import test_status_at_order
+from . import test_planning_display
+from . import test_tour_planning

@@ -8,7 +8,8 @@
 # Kazan (2,000 clients, two years of orders: bench/demo.py), recalculates, rebuilds the history
 # from the orders, serves Odoo on http://localhost:8069 (admin/admin, in Russian) until Ctrl-C.
 # With --check it logs in through the web API, prints the clients per status and the checked
-# figures, and stops. Needs Odoo 18 (tools/lib.sh); without it, says so and exits with 2.
+# figures, queues a recalculation of all clients and waits until the background job is done,
+# and stops. Odoo runs scheduled actions (one cron thread). Needs Odoo 18 (tools/lib.sh); without it, says so and exits with 2.
 # shellcheck disable=SC2317 # cleanup runs through trap
 set -uo pipefail
 # shellcheck source=tools/lib.sh
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
         --clients) CLIENTS=${2:?--clients needs a number} && shift ;;
         --db) DB=${2:?--db needs a name} && shift ;;
         --check) CHECK=1 ;;
-        -h | --help) sed -n '2,11p' "$0" | cut -c3- && exit 0 ;;
+        -h | --help) sed -n '2,12p' "$0" | cut -c3- && exit 0 ;;
         *) echo "unknown argument: $1 (see tools/demo.sh --help)" >&2 && exit 2 ;;
     esac
     shift
@@ -61,7 +62,8 @@ fi
 pl_start_postgres || exit 1
 ADDONS=$(pl_addons_dir) || exit 1
 CONFIG=$PL_CACHE/demo-$DB.cfg
-pl_odoo_config "$CONFIG" "$ADDONS"
+# one cron thread: background jobs, the nightly run and the plans' autosave run as in production
+pl_odoo_config "$CONFIG" "$ADDONS" 1
 PYTHON=$PL_VENV/bin/python
 
 pl_say "Creating the database $DB and installing partner_lifecycle"
@@ -91,6 +93,7 @@ wait_for_server || { echo "Odoo did not answer on $URL/web/login" >&2 && exit 1;
 if [ "$CHECK" = 1 ]; then
     "$PYTHON" - "$URL" "$DB" <<'EOF'
 import sys
+import time
 from datetime import date, timedelta
 
 import requests
@@ -161,6 +164,21 @@ if len(late) == 2:
     card("held by hand (a late permanent client set to working)", [("id", "=", late[0])])
     act(late[1], roles["lifecycle_status_former_id"][0], "переехал")
     card("former by hand", [("id", "=", late[1])])
+
+# "Recalculate order frequency" for all clients queues a background job: the cron runs it
+wizard = kw("partner.lifecycle.recalculate", "create", {"scope": "company"})
+kw("partner.lifecycle.recalculate", "action_recalculate", [wizard])
+(job,) = kw("partner.lifecycle.job", "search_read", [("kind", "=", "recalculate")],
+            ["state"], 0, 1, "id desc")
+started = time.monotonic()
+while job["state"] in ("queued", "running") and time.monotonic() - started < 600:
+    time.sleep(2)
+    (job,) = kw("partner.lifecycle.job", "read", [job["id"]], ["state", "done_count", "total_count"])
+waited = round(time.monotonic() - started)
+print(f"background recalculation of all clients: {job['state']} after {waited} s "
+      f"({job.get('done_count')} of {job.get('total_count')} clients)")
+if job["state"] != "done":
+    sys.exit("the background job did not finish: are scheduled actions running?")
 EOF
     exit $?
 fi

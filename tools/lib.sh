@@ -113,11 +113,12 @@ pl_start_postgres() { # a PostgreSQL server that answers, a superuser role for t
     runuser -u postgres -- createuser -s "$(id -un)"
 }
 
-pl_odoo_config() { # pl_odoo_config FILE [ADDONS_PATH]: write an Odoo configuration file
+pl_odoo_config() { # pl_odoo_config FILE [ADDONS_PATH [CRON_THREADS]]: write an Odoo configuration
+    # file; scheduled actions run only with CRON_THREADS > 0 (the demo), never in tests (0)
     local port
     port=$("$PL_VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     printf '%s\n' "[options]" "data_dir = $PL_CACHE/odoo-data" "http_interface = 127.0.0.1" \
-        "http_port = $port" "max_cron_threads = 0" "without_demo = all" \
+        "http_port = $port" "max_cron_threads = ${3:-0}" "without_demo = all" \
         ${2:+"addons_path = $2"} >"$1"
 }
 

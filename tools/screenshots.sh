@@ -8,7 +8,8 @@
 # playwright (requirements/screenshots.txt, in a cached environment; chromium is installed with
 # apt-get when missing and run as root) and saves 1280x800 PNGs (256 colours) of the client
 # list (due tomorrow, grouped by status), a client card on its Lifecycle tab, the report of
-# status changes and the settings block: in OUT/en/, then with the user's language switched to
+# status changes, the settings block and the newest delivery plan with lines, then that plan on
+# a 390x844 phone (its clients as cards): in OUT/en/, then with the user's language switched to
 # Russian by JSON-RPC (installed when missing) in OUT/ru/. The language is restored at the end.
 set -uo pipefail
 # shellcheck source=tools/lib.sh
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
         --login) LOGIN=${2:?--login needs a value} && shift ;;
         --password) PASSWORD=${2:?--password needs a value} && shift ;;
         --out) OUT=${2:?--out needs a folder} && shift ;;
-        -h | --help) sed -n '2,12p' "$0" | cut -c3- && exit 0 ;;
+        -h | --help) sed -n '2,13p' "$0" | cut -c3- && exit 0 ;;
         *) echo "unknown argument: $1 (see tools/screenshots.sh --help)" >&2 && exit 2 ;;
     esac
     shift
@@ -78,6 +79,19 @@ def search_label(page, name, lang):
     return ElementTree.fromstring(arch).find(f".//filter[@name='{name}']").get("string")
 
 
+def plan_screens(page, phone, folder, plan_id):
+    """The plan on a desktop (its clients as a list) and on a phone (as cards)."""
+    page.goto(f"{url}/odoo/action-partner_lifecycle.partner_lifecycle_planning_action/{plan_id}")
+    settle(page, ".o_field_widget[name=line_ids] .o_data_row")
+    page.mouse.move(0, 400)
+    shoot(page, folder, "plan")
+    phone.goto(f"{url}/odoo/action-partner_lifecycle.partner_lifecycle_planning_action/{plan_id}")
+    settle(phone, ".o_field_widget[name=line_ids] .o_kanban_record")
+    phone.locator(".o_field_widget[name=line_ids]").evaluate("lines => lines.scrollIntoView()")
+    phone.wait_for_timeout(500)
+    shoot(phone, folder, "plan_mobile")
+
+
 def screens(page, folder, client_id, lang):
     folder.mkdir(parents=True, exist_ok=True)
     page.goto(f"{url}/odoo/contacts?view_type=list")
@@ -121,6 +135,14 @@ with sync_playwright() as playwright:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/odoo**", timeout=60000)
+    phone = browser.new_context(
+        storage_state=page.context.storage_state(),
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    ).new_page()
+    plan = rpc(page, "partner.lifecycle.planning", "search",
+               [("state", "=", "draft"), ("line_ids", "!=", False)], order="id desc", limit=1)
     user = rpc(page, "res.users", "search_read", [("login", "=", login)], ["lang"])[0]
     clients = [("is_company", "=", True), ("lifecycle_status_id", "!=", False)]
     client = rpc(page, "res.partner", "search", clients, order="lifecycle_order_count desc", limit=1)
@@ -131,12 +153,16 @@ with sync_playwright() as playwright:
     try:
         rpc(page, "res.users", "write", [user["id"]], {"lang": "en_US"})
         screens(page, Path(out, "en"), client[0], "en_US")
+        if plan:
+            plan_screens(page, phone, Path(out, "en"), plan[0])
         if not ru["active"]:
             print("Installing Russian")
             wizard = rpc(page, "base.language.install", "create", {"lang_ids": [(6, 0, [ru["id"]])]})
             rpc(page, "base.language.install", "lang_install", [wizard])
         rpc(page, "res.users", "write", [user["id"]], {"lang": "ru_RU"})
         screens(page, Path(out, "ru"), client[0], "ru_RU")
+        if plan:
+            plan_screens(page, phone, Path(out, "ru"), plan[0])
     finally:
         rpc(page, "res.users", "write", [user["id"]], {"lang": user["lang"]})
     browser.close()
