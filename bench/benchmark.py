@@ -220,7 +220,9 @@ STEPS = (
     ("partner.lifecycle.recalculation", "_lock", "lock rows", "result"),
     ("partner.lifecycle.decision", "_write_outcomes", "write: UPDATE", 2),
     ("partner.lifecycle.history", "_log_rows", "write: history INSERT", 1),
+    ("partner.lifecycle.reconstruction", "_read_orders", "read facts (SQL, fetch)", "result"),
     ("partner.lifecycle.reconstruction", "_replay", "replay (engine)", None),
+    ("partner.lifecycle.reconstruction", "_insert_rows", "write: history INSERT", 1),
     ("partner.lifecycle.queue", "_take", "queue (take, mark)", None),
     ("partner.lifecycle.queue", "_mark", "queue (take, mark)", None),
 )

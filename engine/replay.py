@@ -180,7 +180,8 @@ def order_days(orders):
 def check_usable(day):
     """Raise :class:`UnusableDate` for an order or delivery day the rules cannot use."""
     if not FIRST_USABLE <= day <= LAST_USABLE:
-        raise UnusableDate(date.fromordinal(day))
+        # a day number beyond Python's calendar (a database date) is reported at its edge
+        raise UnusableDate(date.fromordinal(min(max(day, 1), LAST_DAY)))
 
 
 class Replay:
