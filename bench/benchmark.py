@@ -106,6 +106,8 @@ NIGHTLY_MAX_SECONDS = 1.0
 NIGHTLY_MAX_SECONDS_1M = 5.0
 NOCHANGE_TO_KERNEL = 1.5
 FULL_TO_KERNEL = 2.0
+#: (h), the history reconstructed from the orders, at most this many times the kernel.
+HISTORY_TO_KERNEL = 5.0
 HOOK_MAX_PERCENT = 5.0
 
 
@@ -760,6 +762,9 @@ def targets(result):
             "(b) full from scratch <= 2 x kernel + UPDATE", full, FULL_TO_KERNEL * kernel + update
         )
         check("(c) no-change full pass <= 1.5 x kernel", nochange, NOCHANGE_TO_KERNEL * kernel)
+    if "history_seconds" in result:
+        history = result["history_seconds"]["median"]
+        check("(h) history reconstructed <= 5 x kernel", history, HISTORY_TO_KERNEL * kernel)
     if "nightly_seconds" in result:
         nightly = result["nightly_seconds"]["median"]
         if "at_risk_nochange_seconds" in result:

@@ -16,6 +16,7 @@ the orders so far. Days are proleptic ordinals (``date.toordinal()``)
 throughout; the transitions come back with dates.
 """
 
+from bisect import bisect_left, bisect_right
 from collections import deque
 from datetime import date
 from math import ceil
@@ -202,9 +203,13 @@ class Replay:
     def run(self, today, start=None):
         """The transitions ``(day, role, reason code, reason parameters)`` up to ``today``
         (ordinals), from the first event or from ``start`` = ``(day, role)``."""
+        plain = None
         if start is not None:
             day, self.role = start
             self.since = day
+        elif not self.pauses and self.rhythm is None:
+            plain = iter(self._plain_days(today))
+            day = next(plain, None)
         else:
             events = [d for d in (*self.days[:1], self.delivery, self.termination) if d]
             day = min(events) if events else None
@@ -219,18 +224,42 @@ class Replay:
                 result.append((day, *change))
                 if self.role == FORMER:
                     break
-            day = self._next_day(day)
+            day = self._next_day(day) if plain is None else next(plain, None)
         return result
 
+    def _plain_days(self, today):
+        """The days up to ``today`` on which the role of a client without pause, with the
+        at-risk rule off, can change: its first order day, the day of its N-th order, its
+        first delivery, its termination, and for each silence of D days or more the day
+        it reaches D and the order day that ends it. Other order days only count."""
+        days, sleeping = self.days, self.settings.sleeping_days
+        candidates = {event for event in (self.delivery, self.termination) if event is not None}
+        if days:
+            candidates.add(days[0])
+            permanent = bisect_left(self.counts, self.settings.permanent_order_count)
+            if permanent < len(days):
+                candidates.add(days[permanent])
+            if sleeping:
+                for earlier, later in zip(days, days[1:], strict=False):
+                    if later - earlier >= sleeping:
+                        candidates.update((earlier + sleeping, later))
+                candidates.add(days[-1] + sleeping)
+        return sorted(day for day in candidates if day <= today)
+
     def _see(self, day):
-        """Take in the orders and the delivery up to ``day`` (rules.check_dates)."""
+        """Take in the orders and the delivery up to ``day`` (rules.check_dates: the first
+        unusable one of the orders, then the delivery)."""
         days, seen = self.days, self.seen
-        while seen < len(days) and days[seen] <= day:
-            check_usable(days[seen])
+        if seen < len(days) and days[seen] <= day:
+            upto = bisect_right(days, day, seen)
+            if days[seen] < FIRST_USABLE:
+                check_usable(days[seen])
+            if days[upto - 1] > LAST_USABLE:
+                check_usable(days[bisect_right(days, LAST_USABLE, seen)])
             if self.rhythm is not None:
-                self.rhythm.add(days[seen])
-            seen += 1
-        self.seen = seen
+                for index in range(seen, upto):
+                    self.rhythm.add(days[index])
+            self.seen = upto
         if not self.delivered and self.delivery is not None and self.delivery <= day:
             check_usable(self.delivery)
             self.delivered = True

@@ -95,7 +95,7 @@ SETTINGS = st.builds(
     frequency_trim_extremes=st.booleans(),
     planning_inactive_days=st.integers(min_value=0, max_value=400),
     first_order_trigger=st.sampled_from(TRIGGERS),
-    at_risk_factor=st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 2.7]),
+    at_risk_factor=st.just(0.0) | st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.0, 2.7]),
     at_risk_min_days=st.integers(min_value=0, max_value=40),
     at_risk_max_days=st.just(0) | st.integers(min_value=40, max_value=200),
 )
