@@ -225,6 +225,8 @@ STEPS = (
     ("partner.lifecycle.reconstruction", "_read_orders", "read facts (SQL, fetch)", "result"),
     ("partner.lifecycle.reconstruction", "_replay", "replay (engine)", None),
     ("partner.lifecycle.reconstruction", "_insert_rows", "write: history INSERT", 1),
+    ("partner.lifecycle.reconstruction", "_write_entries", "write: status since", 1),
+    ("partner.lifecycle.reconstruction", "_explain_unexplained_statuses", "explain", None),
     ("partner.lifecycle.queue", "_take", "queue (take, mark)", None),
     ("partner.lifecycle.queue", "_mark", "queue (take, mark)", None),
 )

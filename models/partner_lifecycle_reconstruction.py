@@ -56,7 +56,8 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
             with recalculation._batch_transaction(commit):
                 if before_batch and not before_batch():
                     break
-                batch_stats = self._reconstruct_batch(company, batch, today, settings)
+                with recalculation._without_jit():
+                    batch_stats = self._reconstruct_batch(company, batch, today, settings)
                 if on_batch:
                     on_batch(batch, batch_stats)
             stats.update(batch_stats)
