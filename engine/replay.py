@@ -19,6 +19,7 @@ throughout; the transitions come back with dates.
 from bisect import bisect_left, bisect_right
 from collections import deque
 from datetime import date
+from itertools import pairwise
 from math import ceil
 
 from .roles import AT_RISK, FORMER, NEW, PERMANENT, SLEEPING, TRIGGER_ORDER, WORKING
@@ -240,7 +241,7 @@ class Replay:
             if permanent < len(days):
                 candidates.add(days[permanent])
             if sleeping:
-                for earlier, later in zip(days, days[1:], strict=False):
+                for earlier, later in pairwise(days):
                     if later - earlier >= sleeping:
                         candidates.update((earlier + sleeping, later))
                 candidates.add(days[-1] + sleeping)

@@ -5,8 +5,9 @@ first order or delivery up to today, as if the add-on had watched every day:
 each order on its day, the first delivery on its day, the termination on its
 day, and between them the days on which time alone can change the role (a
 pause beginning or ending, the idle days reaching the sleeping limit or the
-at-risk threshold, an order day leaving the window of the average). Holds and statuses set by hand are people's acts, not
-replayed; declared pauses are facts and count. The replay starts without a
+at-risk threshold, an order day leaving the window of the average). Holds
+and statuses set by hand are people's acts, not replayed; declared pauses are
+facts and count. The replay starts without a
 status, so its first transition is the client's first status.
 
 :func:`status_since` is the day the client entered a role by that replay:

@@ -19,8 +19,6 @@ from .partner_lifecycle_decision import HOLD_COLUMNS
 from .partner_lifecycle_history import HistoryRow
 
 
-
-
 def _ordinal(day):
     """SQL: the day number of the date expression ``day`` (Python's ``date.toordinal()``)."""
     return SQL("(%s - DATE '0001-01-01' + 1)", day)

@@ -137,7 +137,9 @@ def test_regular_client_with_at_risk_and_window():
         sleeping_days=90, frequency_window_days=60, at_risk_factor=2.0, first_order_trigger="order"
     )
     orders = tuple(date(2024, 1, 1) + timedelta(days=10 * k) for k in range(6))
-    steps = [(t.day, t.role, t.reason_code) for t in transitions(ClientFacts(orders), config, TODAY)]
+    steps = [
+        (t.day, t.role, t.reason_code) for t in transitions(ClientFacts(orders), config, TODAY)
+    ]
     assert steps == [
         (date(2024, 1, 1), WORKING, "working_order"),
         (date(2024, 1, 21), PERMANENT, "permanent"),
@@ -145,7 +147,9 @@ def test_regular_client_with_at_risk_and_window():
         (date(2024, 4, 11), PERMANENT, "permanent"),
         (date(2024, 5, 20), SLEEPING, "sleeping"),
     ]
-    assert steps == [(t.day, t.role, t.reason_code) for t in oracle(ClientFacts(orders), config, TODAY)]
+    assert steps == [
+        (t.day, t.role, t.reason_code) for t in oracle(ClientFacts(orders), config, TODAY)
+    ]
 
 
 def test_unusable_order_date_is_refused():
