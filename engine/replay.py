@@ -6,17 +6,20 @@ termination, a pause beginning or ending, the day its idle days reach the
 sleeping limit D or its at-risk threshold, and (with the at-risk rule on) the
 day an order day leaves the P-day window, which changes the average interval.
 The planning limit X and, with the at-risk rule off, the window change figures
-but never the role: they are not replay days.
+but never the role: they are not replay days. Without pause and with the
+at-risk rule off, an order day can change the role only as the first order,
+the N-th order or the end of a silence of D days or more: the other order days
+are not replay days either (:meth:`Replay._plain_days`).
 
-Each replay day costs a constant time: the order count, the last order day and
-the average interval (window P, intervals longer than G or at least D left
-out, one smallest and one largest left out when trimming) are a state
-advanced order day by order day (:class:`Rhythm`), not computed again over
-the orders so far. Days are proleptic ordinals (``date.toordinal()``)
+Each replay day costs a constant time (the order count, a binary search): the
+last order day and the average interval (window P, intervals longer than G or
+at least D left out, one smallest and one largest left out when trimming) are
+a state advanced order day by order day (:class:`Rhythm`), not computed again
+over the orders so far. Days are proleptic ordinals (``date.toordinal()``)
 throughout; the transitions come back with dates.
 """
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import deque
 from datetime import date
 from itertools import pairwise
@@ -167,18 +170,6 @@ class Rhythm:
         return ordinal if ordinal <= LAST_DAY else None
 
 
-def order_days(orders):
-    """The distinct sorted order days and, for each, the count of orders up to it."""
-    days, counts = [], []
-    for day in sorted(orders):
-        if days and days[-1] == day:
-            counts[-1] += 1
-        else:
-            days.append(day)
-            counts.append(counts[-1] + 1 if counts else 1)
-    return days, counts
-
-
 def check_usable(day):
     """Raise :class:`UnusableDate` for an order or delivery day the rules cannot use."""
     if not FIRST_USABLE <= day <= LAST_USABLE:
@@ -193,7 +184,9 @@ class Replay:
 
     def __init__(self, settings, orders, delivery=None, termination=None, pauses=()):
         self.settings = settings
-        self.days, self.counts = order_days(orders)
+        #: One day per confirmed order, sorted; the distinct order days.
+        self.orders = sorted(orders)
+        self.days = sorted(set(self.orders))
         self.delivery, self.termination = delivery, termination
         self.pauses = Pauses(pauses)
         self.rhythm = Rhythm(settings, self.pauses) if settings.at_risk_factor else None
@@ -237,13 +230,12 @@ class Replay:
         candidates = {event for event in (self.delivery, self.termination) if event is not None}
         if days:
             candidates.add(days[0])
-            permanent = bisect_left(self.counts, self.settings.permanent_order_count)
-            if permanent < len(days):
-                candidates.add(days[permanent])
+            limit = self.settings.permanent_order_count
+            if limit <= len(self.orders):
+                candidates.add(self.orders[limit - 1])
             if sleeping:
-                for earlier, later in pairwise(days):
-                    if later - earlier >= sleeping:
-                        candidates.update((earlier + sleeping, later))
+                silences = [(a, b) for a, b in pairwise(days) if b - a >= sleeping]
+                candidates.update(day for pair in silences for day in (pair[0] + sleeping, pair[1]))
                 candidates.add(days[-1] + sleeping)
         return sorted(day for day in candidates if day <= today)
 
@@ -290,7 +282,8 @@ class Replay:
 
     def _steady(self, last):
         """Permanent, working or new by the orders and the delivery (rules 6, 6a, 7, 8)."""
-        count, limit = self.counts[self.seen - 1], self.settings.permanent_order_count
+        count = bisect_right(self.orders, last)
+        limit = self.settings.permanent_order_count
         if count >= limit:
             change = PERMANENT, "permanent", {"count": count, "limit": limit}
         elif self.settings.first_order_trigger == TRIGGER_ORDER:

@@ -209,7 +209,7 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
     def _write_entries(self, rows):
         """The card of a client whose replay ends in its current status: "status since" is
         the day it entered it, and (unless held by hand) the reason is that transition's, as
-        its last history row says."""
+        its last history row says. A card that says so already is not written again."""
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p SET lifecycle_status_date = v.day,
@@ -219,7 +219,12 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
                               THEN p.lifecycle_reason_params ELSE v.params::jsonb END
                      FROM unnest(%s::int[], %s::date[], %s::varchar[], %s::text[])
                           AS v(id, day, code, params)
-                    WHERE p.id = v.id""",
+                    WHERE p.id = v.id
+                      AND (p.lifecycle_status_date IS DISTINCT FROM v.day
+                           OR (p.lifecycle_held IS NOT TRUE
+                               AND (p.lifecycle_reason_code IS DISTINCT FROM v.code
+                                    OR p.lifecycle_reason_params
+                                       IS DISTINCT FROM v.params::jsonb)))""",
                 [row.partner_id for row in rows],
                 [row.day for row in rows],
                 [row.reason_code for row in rows],
