@@ -110,6 +110,8 @@ NIGHTLY_MAX_SECONDS = 1.0
 NIGHTLY_MAX_SECONDS_1M = 5.0
 NOCHANGE_TO_KERNEL = 1.5
 FULL_TO_KERNEL = 2.0
+#: (h), the history reconstructed from the orders, at most this many times the kernel.
+HISTORY_TO_KERNEL = 5.0
 HOOK_MAX_PERCENT = 5.0
 
 
@@ -224,7 +226,11 @@ STEPS = (
     ("partner.lifecycle.recalculation", "_lock", "lock rows", "result"),
     ("partner.lifecycle.decision", "_write_outcomes", "write: UPDATE", 2),
     ("partner.lifecycle.history", "_log_rows", "write: history INSERT", 1),
+    ("partner.lifecycle.reconstruction", "_read_orders", "read facts (SQL, fetch)", "result"),
     ("partner.lifecycle.reconstruction", "_replay", "replay (engine)", None),
+    ("partner.lifecycle.reconstruction", "_insert_rows", "write: history INSERT", 1),
+    ("partner.lifecycle.reconstruction", "_write_entries", "write: status since", 1),
+    ("partner.lifecycle.reconstruction", "_explain_unexplained_statuses", "explain", None),
     ("partner.lifecycle.queue", "_take", "queue (take, mark)", None),
     ("partner.lifecycle.queue", "_mark", "queue (take, mark)", None),
 )
@@ -776,6 +782,9 @@ def targets(result):
             "(b) full from scratch <= 2 x kernel + UPDATE", full, FULL_TO_KERNEL * kernel + update
         )
         check("(c) no-change full pass <= 1.5 x kernel", nochange, NOCHANGE_TO_KERNEL * kernel)
+    if "history_seconds" in result:
+        history = result["history_seconds"]["median"]
+        check("(h) history reconstructed <= 5 x kernel", history, HISTORY_TO_KERNEL * kernel)
     if "nightly_seconds" in result:
         nightly = result["nightly_seconds"]["median"]
         if "at_risk_nochange_seconds" in result:

@@ -3,20 +3,21 @@
 :func:`transitions` replays the rules (``rules.decide``) from the client's
 first order or delivery up to today, as if the add-on had watched every day:
 each order on its day, the first delivery on its day, the termination on its
-day, and between them the days on which time alone changes the decision
-(its review dates). Holds and statuses set by hand are people's acts, not
-replayed; declared pauses are facts and count. The replay starts without a
+day, and between them the days on which time alone can change the role (a
+pause beginning or ending, the idle days reaching the sleeping limit or the
+at-risk threshold, an order day leaving the window of the average). Holds
+and statuses set by hand are people's acts, not replayed; declared pauses are
+facts and count. The replay starts without a
 status, so its first transition is the client's first status.
 
 :func:`status_since` is the day the client entered a role by that replay:
 the real "status since" date of an automatic status.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
-from .roles import FORMER
-from .rules import ClientFacts, decide
+from .replay import replay
 
 
 @dataclass(frozen=True)
@@ -42,37 +43,23 @@ def transitions(facts, settings, today, termination_date=None, start=None):
     ``day`` (a day the replay decides on: an event or a review date): the
     result is the full replay's transitions after ``day``, computed from
     ``day`` on only.
+
+    The replay runs in one pass over the orders (engine/replay.py).
     """
-    orders = sorted(facts.order_dates)
-    delivery = facts.first_delivery_date
-    events = sorted({*orders, *(day for day in (delivery, termination_date) if day)})
-    base = ClientFacts(pauses=facts.pauses)
-    result, role, since, count = [], None, None, 0
-    day = events[0] if events else None
-    if start is not None:
-        day, role = start
-        since = day
-    while day is not None and day <= today:
-        while count < len(orders) and orders[count] <= day:
-            count += 1
-        seen = replace(
-            base,
-            order_dates=tuple(orders[:count]),
-            first_delivery_date=delivery if delivery and delivery <= day else None,
-            terminated=bool(termination_date and termination_date <= day),
-            current_role=role,
-            status_date=since,
-        )
-        decision = decide(seen, settings, day)
-        if decision.role is not None:
-            role, since = decision.role, day
-            result.append(Transition(day, role, decision.reason_code, decision.reason_params))
-        if role == FORMER:
-            break
-        following = [event for event in events if event > day][:1]
-        upcoming = [d for d in (*following, decision.review_date) if d is not None]
-        day = min(upcoming) if upcoming else None
-    return result
+    steps = replay(
+        settings,
+        today.toordinal(),
+        [day.toordinal() for day in facts.order_dates],
+        _ordinal(facts.first_delivery_date),
+        _ordinal(termination_date),
+        [(first.toordinal(), last.toordinal()) for first, last in facts.pauses],
+        None if start is None else (start[0].toordinal(), start[1]),
+    )
+    return [Transition(date.fromordinal(day), *step) for day, *step in steps]
+
+
+def _ordinal(day):
+    return None if day is None else day.toordinal()
 
 
 def resume_point(facts, today, only_time_passed):

@@ -9,15 +9,22 @@ that no row explains gets one ("Set by hand", on its status date).
 import json
 import logging
 from collections import Counter
+from datetime import date
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
-from ..engine import UnusableDate, roles, transitions
+from ..engine import Transition, UnusableDate, roles
+from ..engine.replay import replay
 from .partner_lifecycle_decision import HOLD_COLUMNS
 from .partner_lifecycle_history import HistoryRow
 
 _logger = logging.getLogger(__name__)
+
+
+def _ordinal(day):
+    """SQL: the day number of the date expression ``day`` (Python's ``date.toordinal()``)."""
+    return SQL("(%s - DATE '0001-01-01' + 1)", day)
 
 
 class PartnerLifecycleReconstruction(models.AbstractModel):
@@ -50,7 +57,8 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
             with recalculation._batch_transaction(commit):
                 if before_batch and not before_batch():
                     break
-                batch_stats = self._reconstruct_batch(company, batch, today, settings)
+                with recalculation._without_jit():
+                    batch_stats = self._reconstruct_batch(company, batch, today, settings)
                 if on_batch:
                     on_batch(batch, batch_stats)
             stats.update(batch_stats)
@@ -59,14 +67,14 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
     @api.model
     def _reconstruct_batch(self, company, batch, today, settings):
         """Rebuild the history of one batch of clients of ``company``; its counts."""
-        recalculation = self.env["partner.lifecycle.recalculation"]
         statuses, role_of = company.sudo()._lifecycle_role_ids()
-        decisions = self.env["partner.lifecycle.decision"]
+        rows = [
+            row
+            for row in self._read_orders(company, batch)
+            if not row["status_id"] or row["status_id"] in role_of
+        ]  # a status of the company's own, set by hand: its rows stay
         changes, since = [], {}
-        for row in recalculation._read_facts(company, batch):
-            if row["status_id"] and row["status_id"] not in role_of:
-                continue  # a status of the company's own, set by hand: its rows stay
-            steps = self._replay(decisions._facts(row, role_of), settings, today, row)
+        for row, steps in zip(rows, self._replay(rows, settings, today), strict=True):
             old = None
             for step in steps:
                 status_id = statuses.get(step.role)
@@ -93,7 +101,7 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
                 replaced,
             )
         )
-        self.env["partner.lifecycle.history"]._log_rows(changes)
+        self._insert_rows(changes, {row["id"]: row["company_id"] for row in rows})
         if since:
             self._write_entries(list(since.values()))
         added = self._explain_unexplained_statuses(batch)
@@ -108,10 +116,103 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
         return Counter(clients=len(batch), rows=len(changes) + added)
 
     @api.model
+    def _read_orders(self, company, ids):
+        """One dict per client: its status, its ruling company, and what its replay needs as
+        day numbers (``date.toordinal()``): its order days (one a confirmed order), first
+        delivery, termination and pauses."""
+        if not ids:
+            return []
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        recalculation._flush_facts()
+        return self.env.execute_query_dict(
+            SQL(
+                """SELECT p.id, p.lifecycle_status_id AS status_id, %(ruling)s AS company_id,
+                          %(delivery)s AS delivery, %(termination)s AS termination,
+                          (SELECT array_agg(ARRAY[%(first)s, %(last)s])
+                             FROM partner_lifecycle_pause pa
+                            WHERE pa.partner_id = p.id) AS pauses,
+                          (SELECT array_agg(%(day)s)
+                             FROM res_partner c, sale_order so
+                            WHERE %(counted)s) AS orders
+                     FROM res_partner p
+                    WHERE p.id = ANY(%(ids)s)
+                 ORDER BY p.id""",
+                ruling=self.env["res.company"]._lifecycle_ruling_company_sql("p"),
+                delivery=_ordinal(SQL("p.lifecycle_first_delivery_date")),
+                termination=_ordinal(SQL("p.lifecycle_termination_date")),
+                first=_ordinal(SQL("pa.date_from")),
+                last=_ordinal(SQL("pa.date_to")),
+                day=_ordinal(recalculation._order_day(company)),
+                counted=recalculation._counted_order_clause(),
+                ids=list(ids),
+            )
+        )
+
+    def _replay(self, rows, settings, today):
+        """The engine's transitions of each client of ``rows`` (``_read_orders``); none for a
+        client with an unusable date."""
+        today = today.toordinal()
+        result = []
+        for row in rows:
+            try:
+                steps = replay(
+                    settings,
+                    today,
+                    row["orders"] or (),
+                    row["delivery"],
+                    row["termination"],
+                    row["pauses"] or (),
+                )
+            except UnusableDate:
+                steps = []
+            result.append([Transition(date.fromordinal(day), *step) for day, *step in steps])
+        return result
+
+    @api.model
+    def _insert_rows(self, rows, companies):
+        """Record the reconstructed rows (:class:`HistoryRow` dated in the past) in one
+        INSERT, each at noon of its day in the time zone of its client's ruling company
+        (``companies``: client id to company id), as
+        ``partner.lifecycle.history._log_rows`` dates them."""
+        if not rows:
+            return
+        moments, now = {}, fields.Datetime.now()
+        for row in rows:
+            key = (companies[row.partner_id], row.day)
+            if key not in moments:
+                moments[key] = self.env["res.company"].browse(key[0])._lifecycle_moment(row.day)
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO partner_lifecycle_history
+                       (partner_id, company_id, salesperson_id, date, old_status_id,
+                        new_status_id, origin, reason_code, reason_params,
+                        user_id, create_uid, create_date, write_uid, write_date)
+                   SELECT v.partner_id, p.company_id, p.user_id, v.moment, v.old_id, v.new_id,
+                          'reconstructed', v.code, v.params::jsonb,
+                          %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM unnest(%(partners)s::int[], %(olds)s::int[], %(news)s::int[],
+                                 %(codes)s::varchar[], %(params)s::text[],
+                                 %(moments)s::timestamp[])
+                          WITH ORDINALITY AS v(partner_id, old_id, new_id, code, params, moment, n)
+                     JOIN res_partner p ON p.id = v.partner_id
+                 ORDER BY v.n""",
+                now=now,
+                uid=self.env.uid,
+                partners=[row.partner_id for row in rows],
+                olds=[row.old_status_id for row in rows],
+                news=[row.new_status_id for row in rows],
+                codes=[row.reason_code for row in rows],
+                params=[json.dumps(row.reason_params or {}) for row in rows],
+                moments=[moments[companies[row.partner_id], row.day] for row in rows],
+            )
+        )
+        self.env["res.partner"].invalidate_model(["lifecycle_history_ids"])
+
+    @api.model
     def _write_entries(self, rows):
         """The card of a client whose replay ends in its current status: "status since" is
         the day it entered it, and (unless held by hand) the reason is that transition's, as
-        its last history row says."""
+        its last history row says. A card that says so already is not written again."""
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p SET lifecycle_status_date = v.day,
@@ -121,7 +222,12 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
                               THEN p.lifecycle_reason_params ELSE v.params::jsonb END
                      FROM unnest(%s::int[], %s::date[], %s::varchar[], %s::text[])
                           AS v(id, day, code, params)
-                    WHERE p.id = v.id""",
+                    WHERE p.id = v.id
+                      AND (p.lifecycle_status_date IS DISTINCT FROM v.day
+                           OR (p.lifecycle_held IS NOT TRUE
+                               AND (p.lifecycle_reason_code IS DISTINCT FROM v.code
+                                    OR p.lifecycle_reason_params
+                                       IS DISTINCT FROM v.params::jsonb)))""",
                 [row.partner_id for row in rows],
                 [row.day for row in rows],
                 [row.reason_code for row in rows],
@@ -246,10 +352,3 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
         partners.invalidate_recordset(names)
         partners.modified(names)
         return held
-
-    def _replay(self, facts, settings, today, row):
-        """The engine's transitions of one client; none when a date is unusable."""
-        try:
-            return transitions(facts, settings, today, row["termination_date"])
-        except UnusableDate:
-            return []

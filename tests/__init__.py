@@ -11,6 +11,7 @@ from . import test_jobs
 from . import test_migration
 from . import test_holds
 from . import test_insight
+from . import test_reconstruction
 from . import test_recalculate_wizard
 from . import test_translation
 from . import test_set_based_equivalence
