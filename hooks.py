@@ -9,6 +9,7 @@ def post_init_hook(env):
     recalculate every client."""
     companies = env["res.company"].search([]).with_context(**internal(NO_RECALCULATION_KEY))
     companies._lifecycle_set_default_statuses()
+    companies._lifecycle_set_default_delivery_category()
     for company in companies.filtered(lambda c: not c.lifecycle_tz):
         company.lifecycle_tz = company._lifecycle_timezone()
     env.flush_all()
@@ -19,6 +20,7 @@ def post_init_hook(env):
     for company in companies:
         recalculation._recalculate_company(company)
         env["partner.lifecycle.reconstruction"]._reconstruct_history(company)
+    companies._lifecycle_fill_delivery_categories()
 
 
 def _record_first_deliveries(env, company):
