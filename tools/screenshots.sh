@@ -8,8 +8,9 @@
 # playwright (requirements/screenshots.txt, in a cached environment; chromium is installed with
 # apt-get when missing and run as root) and saves 1280x800 PNGs (256 colours) of the client
 # list (due tomorrow, grouped by status), a client card on its Lifecycle tab, the report of
-# status changes and the settings block: in OUT/en/, then with the user's language switched to
-# Russian by JSON-RPC (installed when missing) in OUT/ru/. The language is restored at the end.
+# status changes, the settings block and the route sheet of the latest delivery plan (900x1273):
+# in OUT/en/, then with the user's language switched to Russian by JSON-RPC (installed when
+# missing) in OUT/ru/. The language is restored at the end.
 set -uo pipefail
 # shellcheck source=tools/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
         --login) LOGIN=${2:?--login needs a value} && shift ;;
         --password) PASSWORD=${2:?--password needs a value} && shift ;;
         --out) OUT=${2:?--out needs a folder} && shift ;;
-        -h | --help) sed -n '2,12p' "$0" | cut -c3- && exit 0 ;;
+        -h | --help) sed -n '2,13p' "$0" | cut -c3- && exit 0 ;;
         *) echo "unknown argument: $1 (see tools/screenshots.sh --help)" >&2 && exit 2 ;;
     esac
     shift
@@ -110,6 +111,14 @@ def screens(page, folder, client_id, lang):
     page.locator("#partner_lifecycle_settings").evaluate("block => block.scrollIntoView()")
     page.wait_for_timeout(500)
     shoot(page, folder, "settings")
+    plans = rpc(page, "partner.lifecycle.planning", "search", [("line_ids", "!=", False)],
+                order="date_from desc, id desc", limit=1)
+    if plans:  # the route sheet as its PDF shows it, on a page of A4 proportions
+        page.set_viewport_size({"width": 900, "height": 1273})
+        page.goto(f"{url}/report/html/partner_lifecycle.report_route_sheet/{plans[0]}")
+        settle(page, ".o_lifecycle_route_sheet")
+        shoot(page, folder, "route_sheet")
+        page.set_viewport_size({"width": 1280, "height": 800})
 
 
 with sync_playwright() as playwright:
