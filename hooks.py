@@ -50,5 +50,9 @@ def uninstall_hook(env):
         SQL("%s = NULL", SQL.identifier(name)) for name in ROLE_FIELDS.values()
     )
     env.cr.execute(SQL("UPDATE res_company SET %s", mapping))
+    for table in ("res_partner", "res_company"):  # the shipped category goes with the add-on
+        env.cr.execute(
+            SQL("UPDATE %s SET lifecycle_delivery_category_id = NULL", SQL.identifier(table))
+        )
     env.cr.execute(SQL("DELETE FROM ir_config_parameter WHERE key LIKE %s", "partner_lifecycle.%"))
     env.cr.execute(SQL("DROP INDEX IF EXISTS sale_order_lifecycle_client_day_index"))

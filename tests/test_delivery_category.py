@@ -120,6 +120,16 @@ class TestDeliveryCategory(PlanningCommon):
         self.assertEqual((self.main | self.express | own_a) - seen, self.env[seen._name])
         self.assertEqual(self.own_b in seen, False)
 
+    def test_uninstall_frees_the_shipped_category(self):
+        """After the uninstall hook, the shipped category can be deleted with the add-on."""
+        from ..hooks import uninstall_hook
+
+        uninstall_hook(self.env)
+        self.env.invalidate_all()
+        self.main.unlink()
+        self.assertEqual(self.main.exists().ids, [])
+        self.assertEqual(self.usual.lifecycle_delivery_category_id.ids, [])
+
     # ------------------------------------------------------------------ upgrade
     def test_migration_gives_categories(self):
         """A database of the previous release (no default, no client category) gets "Main"
