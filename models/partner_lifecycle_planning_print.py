@@ -110,16 +110,22 @@ class PartnerLifecyclePlanning(models.Model):
             for product, quantity, _text in row["items"]:
                 sums[product] += quantity
         totals = []
-        for product in sorted(sums, key=lambda p: (p.display_name, p.id)):
+        for product in sorted(sums, key=lambda p: (self._lifecycle_product_name(p), p.id)):
             quantity = self._lifecycle_quantity_text(sums[product], product.uom_id)
             text = self._lifecycle_item_text(product, sums[product])
-            totals.append((product.display_name, quantity, text))
+            totals.append((self._lifecycle_product_name(product), quantity, text))
         return totals
+
+    @api.model
+    def _lifecycle_product_name(self, product):
+        """The product's name on the route sheet: without its internal reference."""
+        return product.with_context(display_default_code=False).display_name
 
     @api.model
     def _lifecycle_item_text(self, product, quantity):
         """ "Water 19 l × 2": a product and its quantity (in the product's unit)."""
-        return f"{product.display_name} × {self._lifecycle_quantity_text(quantity, product.uom_id)}"
+        quantity_text = self._lifecycle_quantity_text(quantity, product.uom_id)
+        return f"{self._lifecycle_product_name(product)} × {quantity_text}"
 
     @api.model
     def _lifecycle_quantity_text(self, quantity, uom):

@@ -79,7 +79,7 @@ def search_label(page, name, lang):
     return ElementTree.fromstring(arch).find(f".//filter[@name='{name}']").get("string")
 
 
-def screens(page, folder, client_id, lang):
+def screens(page, folder, client_id, lang, user):
     folder.mkdir(parents=True, exist_ok=True)
     page.goto(f"{url}/odoo/contacts?view_type=list")
     settle(page, ".o_list_view")
@@ -113,7 +113,9 @@ def screens(page, folder, client_id, lang):
     shoot(page, folder, "settings")
     plans = rpc(page, "partner.lifecycle.planning", "search", [("line_ids", "!=", False)],
                 order="date_from desc, id desc", limit=1)
-    if plans:  # the route sheet as its PDF shows it, on a page of A4 proportions
+    if plans:  # the route sheet as its PDF shows it, on a page of A4 proportions, in the
+        # language of the plan's responsible: the user taking the screenshots
+        rpc(page, "partner.lifecycle.planning", "write", plans, {"user_id": user["id"]})
         page.set_viewport_size({"width": 900, "height": 1273})
         page.goto(f"{url}/report/html/partner_lifecycle.report_route_sheet/{plans[0]}")
         settle(page, ".o_lifecycle_route_sheet")
@@ -139,13 +141,13 @@ with sync_playwright() as playwright:
              context={"active_test": False})[0]
     try:
         rpc(page, "res.users", "write", [user["id"]], {"lang": "en_US"})
-        screens(page, Path(out, "en"), client[0], "en_US")
+        screens(page, Path(out, "en"), client[0], "en_US", user)
         if not ru["active"]:
             print("Installing Russian")
             wizard = rpc(page, "base.language.install", "create", {"lang_ids": [(6, 0, [ru["id"]])]})
             rpc(page, "base.language.install", "lang_install", [wizard])
         rpc(page, "res.users", "write", [user["id"]], {"lang": "ru_RU"})
-        screens(page, Path(out, "ru"), client[0], "ru_RU")
+        screens(page, Path(out, "ru"), client[0], "ru_RU", user)
     finally:
         rpc(page, "res.users", "write", [user["id"]], {"lang": user["lang"]})
     browser.close()
