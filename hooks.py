@@ -9,6 +9,7 @@ def post_init_hook(env):
     recalculate every client."""
     companies = env["res.company"].search([]).with_context(**internal(NO_RECALCULATION_KEY))
     companies._lifecycle_set_default_statuses()
+    companies._lifecycle_set_default_delivery_category()
     for company in companies.filtered(lambda c: not c.lifecycle_tz):
         company.lifecycle_tz = company._lifecycle_timezone()
     env.flush_all()
@@ -20,6 +21,7 @@ def post_init_hook(env):
         recalculation._recalculate_company(company)
         env["partner.lifecycle.reconstruction"]._reconstruct_history(company)
         env["sale.order"]._lifecycle_fill_status_at_order(company)
+    companies._lifecycle_fill_delivery_categories()
 
 
 def _record_first_deliveries(env, company):
@@ -49,5 +51,9 @@ def uninstall_hook(env):
         SQL("%s = NULL", SQL.identifier(name)) for name in ROLE_FIELDS.values()
     )
     env.cr.execute(SQL("UPDATE res_company SET %s", mapping))
+    for table in ("res_partner", "res_company"):  # the shipped category goes with the add-on
+        env.cr.execute(
+            SQL("UPDATE %s SET lifecycle_delivery_category_id = NULL", SQL.identifier(table))
+        )
     env.cr.execute(SQL("DELETE FROM ir_config_parameter WHERE key LIKE %s", "partner_lifecycle.%"))
     env.cr.execute(SQL("DROP INDEX IF EXISTS sale_order_lifecycle_client_day_index"))

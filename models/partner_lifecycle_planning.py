@@ -210,7 +210,7 @@ class PartnerLifecyclePlanning(models.Model):
         self.check_access("write")
         self.env["sale.order"].check_access("create")
         self._lifecycle_check_draft()
-        created = 0
+        made = self.env["sale.order"]
         for plan in self:
             lines = plan._lifecycle_lines_to_order()
             if not lines:
@@ -228,10 +228,12 @@ class PartnerLifecyclePlanning(models.Model):
             )
             for line, order in zip(lines, orders, strict=True):
                 line.order_id = order
-            created += len(orders)
-        if created == 1:
-            return notification(self.env._("1 quotation created."))
-        return notification(self.env._("%(count)s quotations created.", count=created))
+            made |= orders
+        offer = self._lifecycle_print_offer(made)
+        if len(made) == 1:
+            return notification(self.env._("1 quotation created."), next_action=offer)
+        message = self.env._("%(count)s quotations created.", count=len(made))
+        return notification(message, next_action=offer)
 
     def action_done(self):
         """Mark the plans done: their lines are kept as they are."""

@@ -61,6 +61,12 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.lifecycle_planning_route_to_orders", readonly=False
     )
     lifecycle_tz = fields.Selection(related="company_id.lifecycle_tz", readonly=False)
+    lifecycle_planning_offer_print = fields.Boolean(
+        related="company_id.lifecycle_planning_offer_print", readonly=False
+    )
+    lifecycle_delivery_category_id = fields.Many2one(
+        related="company_id.lifecycle_delivery_category_id", readonly=False
+    )
     lifecycle_sleeping_activity = fields.Boolean(
         related="company_id.lifecycle_sleeping_activity", readonly=False
     )

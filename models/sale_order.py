@@ -33,6 +33,14 @@ class SaleOrder(models.Model):
         copy=False,
         help="The delivery zone (route) of the delivery plan the quotation was made from.",
     )
+    lifecycle_delivery_category_id = fields.Many2one(
+        "partner.lifecycle.delivery.category",
+        string="Delivery Category",
+        index="btree_not_null",
+        check_company=True,
+        copy=False,
+        help="The delivery category of the client, on the quotations made from a delivery plan.",
+    )
 
     lifecycle_status_at_order_id = fields.Many2one(
         "partner.lifecycle.status",

@@ -10,6 +10,13 @@ class StockPicking(models.Model):
         tracking=False,
     )
     lifecycle_status_color = fields.Integer(related="lifecycle_status_id.color")
+    lifecycle_zone_id = fields.Many2one(
+        "partner.lifecycle.zone",
+        string="Delivery Zone",
+        index="btree_not_null",
+        check_company=True,
+        help="The delivery zone (route) of the order the delivery was made for.",
+    )
 
     def _action_done(self):
         result = super()._action_done()

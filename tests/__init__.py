@@ -30,3 +30,5 @@ from . import test_hourly_run
 from . import test_status_at_order
 from . import test_planning_display
 from . import test_tour_planning
+from . import test_planning_documents
+from . import test_delivery_category

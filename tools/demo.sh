@@ -60,6 +60,7 @@ if ! port_free "$PORT"; then
     exit 1
 fi
 pl_start_postgres || exit 1
+pl_require_wkhtmltopdf || pl_say "PDF reports (the route sheet, quotations) will not print: no wkhtmltopdf"
 ADDONS=$(pl_addons_dir) || exit 1
 CONFIG=$PL_CACHE/demo-$DB.cfg
 # one cron thread: background jobs, the nightly run and the plans' autosave run as in production

@@ -99,6 +99,7 @@ pl_apt_require() { # pl_apt_require PACKAGE COMMAND...: apt-get PACKAGE, as root
 }
 pl_require_gettext() { pl_apt_require gettext msgfmt; } # GNU gettext: msgfmt, msgmerge
 pl_require_chromium() { pl_apt_require chromium google-chrome chromium chromium-browser; } # tours
+pl_require_wkhtmltopdf() { pl_apt_require wkhtmltopdf wkhtmltopdf; } # PDF reports (route sheet)
 
 pl_start_postgres() { # a PostgreSQL server that answers, a superuser role for this user
     local cluster=${PARTNER_LIFECYCLE_PG_CLUSTER:-15 main}

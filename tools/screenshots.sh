@@ -8,9 +8,10 @@
 # playwright (requirements/screenshots.txt, in a cached environment; chromium is installed with
 # apt-get when missing and run as root) and saves 1280x800 PNGs (256 colours) of the client
 # list (due tomorrow, grouped by status), a client card on its Lifecycle tab, the report of
-# status changes, the settings block and the newest delivery plan with lines, then that plan on
-# a 390x844 phone (its clients as cards): in OUT/en/, then with the user's language switched to
-# Russian by JSON-RPC (installed when missing) in OUT/ru/. The language is restored at the end.
+# status changes, the settings block, the newest delivery plan with lines and its route
+# sheet (900x1273), then that plan on a 390x844 phone (its clients as cards): in OUT/en/, then
+# with the user's language switched to Russian by JSON-RPC (installed when missing) in
+# OUT/ru/. The language is restored at the end.
 set -uo pipefail
 # shellcheck source=tools/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -92,7 +93,7 @@ def plan_screens(page, phone, folder, plan_id):
     shoot(phone, folder, "plan_mobile")
 
 
-def screens(page, folder, client_id, lang):
+def screens(page, folder, client_id, lang, user):
     folder.mkdir(parents=True, exist_ok=True)
     page.goto(f"{url}/odoo/contacts?view_type=list")
     settle(page, ".o_list_view")
@@ -124,6 +125,16 @@ def screens(page, folder, client_id, lang):
     page.locator("#partner_lifecycle_settings").evaluate("block => block.scrollIntoView()")
     page.wait_for_timeout(500)
     shoot(page, folder, "settings")
+    plans = rpc(page, "partner.lifecycle.planning", "search", [("line_ids", "!=", False)],
+                order="date_from desc, id desc", limit=1)
+    if plans:  # the route sheet as its PDF shows it, on a page of A4 proportions, in the
+        # language of the plan's responsible: the user taking the screenshots
+        rpc(page, "partner.lifecycle.planning", "write", plans, {"user_id": user["id"]})
+        page.set_viewport_size({"width": 900, "height": 1273})
+        page.goto(f"{url}/report/html/partner_lifecycle.report_route_sheet/{plans[0]}")
+        settle(page, ".o_lifecycle_route_sheet")
+        shoot(page, folder, "route_sheet")
+        page.set_viewport_size({"width": 1280, "height": 800})
 
 
 with sync_playwright() as playwright:
@@ -152,7 +163,7 @@ with sync_playwright() as playwright:
              context={"active_test": False})[0]
     try:
         rpc(page, "res.users", "write", [user["id"]], {"lang": "en_US"})
-        screens(page, Path(out, "en"), client[0], "en_US")
+        screens(page, Path(out, "en"), client[0], "en_US", user)
         if plan:
             plan_screens(page, phone, Path(out, "en"), plan[0])
         if not ru["active"]:
@@ -160,7 +171,7 @@ with sync_playwright() as playwright:
             wizard = rpc(page, "base.language.install", "create", {"lang_ids": [(6, 0, [ru["id"]])]})
             rpc(page, "base.language.install", "lang_install", [wizard])
         rpc(page, "res.users", "write", [user["id"]], {"lang": "ru_RU"})
-        screens(page, Path(out, "ru"), client[0], "ru_RU")
+        screens(page, Path(out, "ru"), client[0], "ru_RU", user)
         if plan:
             plan_screens(page, phone, Path(out, "ru"), plan[0])
     finally:
