@@ -29,6 +29,7 @@
         "views/partner_lifecycle_report_cohort_views.xml",
         "views/partner_lifecycle_job_views.xml",
         "views/partner_lifecycle_planning_views.xml",
+        "views/partner_lifecycle_backtest_views.xml",
         "wizards/partner_lifecycle_terminate_views.xml",
         "wizards/partner_lifecycle_recalculate_views.xml",
         "views/partner_lifecycle_menus.xml",

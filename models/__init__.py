@@ -10,9 +10,13 @@ from . import partner_lifecycle_job
 from . import partner_lifecycle_zone
 from . import partner_lifecycle_planning
 from . import partner_lifecycle_planning_line
+from . import partner_lifecycle_backtest_measures
+from . import partner_lifecycle_backtest
+from . import partner_lifecycle_backtest_line
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_next_order
 from . import res_users
 from . import sale_order
 from . import stock_picking
