@@ -160,9 +160,11 @@ class PartnerLifecycleBacktest(models.Model):
         lines = self.line_ids.sorted("sequence")
         current = lines[:1]
         same = lines.filtered(
-            lambda line: not line.is_current
-            and line._changes_next_order()
-            and line._next_order_key() == current._next_order_key()
+            lambda line: (
+                not line.is_current
+                and line._changes_next_order()
+                and line._next_order_key() == current._next_order_key()
+            )
         )
         same.sudo().unlink()
         self.sudo().write({**self._tally_values(current._tally()), "state": "done"})
@@ -191,7 +193,8 @@ class PartnerLifecycleBacktest(models.Model):
             texts.append(
                 self.env._(
                     "With %(change)s: %(caught)s of %(lost)s lost clients caught instead of "
-                    "%(current)s, at %(precision)s %% precision instead of %(current_precision)s %%.",
+                    "%(current)s, at %(precision)s %% precision instead of "
+                    "%(current_precision)s %%.",
                     change=chosen.name,
                     caught=chosen.caught_count,
                     lost=chosen.lost_count,
@@ -315,4 +318,3 @@ class PartnerLifecycleBacktest(models.Model):
 def _percent(share):
     """A share from 0 to 1 as a whole percentage."""
     return round(share * 100)
-

@@ -105,9 +105,7 @@ class PartnerLifecycleBacktestLine(models.Model):
                 parts.append(self.env._("frequency over the whole history"))
         if self.frequency_max_gap_days != current.frequency_max_gap_days:
             parts.append(
-                self.env._(
-                    "intervals up to %(days)s days kept", days=self.frequency_max_gap_days
-                )
+                self.env._("intervals up to %(days)s days kept", days=self.frequency_max_gap_days)
             )
         if self.frequency_trim_extremes != current.frequency_trim_extremes:
             parts.append(

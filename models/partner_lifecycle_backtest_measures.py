@@ -94,8 +94,7 @@ class PartnerLifecycleBacktestMeasures(models.AbstractModel):
         store=True,
         aggregator="avg",
         digits=(16, 1),
-        help="Mean days between the expected next order and the first order after the "
-        "cutoff day.",
+        help="Mean days between the expected next order and the first order after the cutoff day.",
     )
     next_order_hit_rate = fields.Float(
         string="Next Orders on Time",

@@ -135,7 +135,8 @@ class TestBacktest(LifecycleCommon):
         self.assertEqual((lines[5].sleeping_count, lines[5].lost_recall), (0, 0.0))
         self.assertEqual(lines[0].client_count, 6)
         self.assertEqual(
-            backtest.with_context(lang="en_US").advice, "The current settings catch lost clients best."
+            backtest.with_context(lang="en_US").advice,
+            "The current settings catch lost clients best.",
         )
 
     def test_advice_names_the_better_variant(self):
@@ -198,7 +199,9 @@ class TestBacktest(LifecycleCommon):
     def test_form_default_day(self):
         """The form proposes the day 90 days before today and a tolerance of 3 days."""
         form = Form(self.env(user=self.sales_manager)["partner.lifecycle.backtest"])
-        self.assertEqual((form.date, form.horizon_days, form.tolerance_days), (TODAY - timedelta(days=90), 90, 3))
+        self.assertEqual(
+            (form.date, form.horizon_days, form.tolerance_days), (TODAY - timedelta(days=90), 90, 3)
+        )
         self.assertEqual(form.save().state, "draft")
 
     def test_large_company_in_the_background(self):

@@ -26,9 +26,12 @@ class TestNextOrderRange(LifecycleCommon):
         self.recalculation._recalculate_partners(client, today=TODAY)
         self.assertEqual(client.lifecycle_next_order_date, ago(2))
         self.assertEqual(
-            (client.lifecycle_next_order_from, client.lifecycle_next_order_to), (ago(6), TODAY + timedelta(days=2))
+            (client.lifecycle_next_order_from, client.lifecycle_next_order_to),
+            (ago(6), TODAY + timedelta(days=2)),
         )
-        self.assertEqual(client.with_context(lang="en_US").lifecycle_next_order_range, "Nov 30 – Dec 8")
+        self.assertEqual(
+            client.with_context(lang="en_US").lifecycle_next_order_range, "Nov 30 – Dec 8"
+        )
 
     def test_erratic_client_wide_range(self):
         """Intervals 10, 30, 50 days (s = 20): +-44 days, from the day after the last order."""
