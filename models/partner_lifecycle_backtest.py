@@ -119,10 +119,14 @@ class PartnerLifecycleBacktest(models.Model):
             )
             self.sudo().write({"state": "running", "job_id": job.id})
             return jobs._queued_notification(job)
+        self._measure_all(ids)
+        return True
+
+    def _measure_all(self, ids):
+        """Measure the clients ``ids`` batch by batch in this transaction, then finish."""
         for batch in split_every(self._batch_size, ids, list):
             self._measure(batch)
         self._finish()
-        return True
 
     def _start(self):
         """Empty the measures and create one line per variant, the current settings first."""
