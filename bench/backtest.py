@@ -47,3 +47,36 @@ def backtest_row(result):
         len(result["backtest_runs"]) // 2
     ]
     return f"(j) backtest: {run['clients']:,} clients, {run['variants']} variants"
+
+
+def demo_backtest(env, company, today):
+    """The demo's backtest: cutoff day 90 days before ``today``, all variants, kept and
+    committed; returns the current settings' and the best variant's figures."""
+    backtest = env["partner.lifecycle.backtest"].create(
+        {"company_id": company.id, "date": today - timedelta(days=CUTOFF_DAYS)}
+    )
+    backtest._start()
+    backtest._measure_all(backtest._client_ids())
+    env.cr.commit()
+    lines = backtest.line_ids.sorted("sequence")
+    best = max(lines, key=lambda line: line.score)
+    chosen = lines[:1] | best
+    return {"date": backtest.date.isoformat(), "lines": [_line_figures(line) for line in chosen]}
+
+
+def _line_figures(line):
+    """One line's figures, in English (the JSON of the demo's summary)."""
+    line = line.with_context(lang="en_US")
+    return {
+        "settings": line.name,
+        "sleeping_days": line.sleeping_days,
+        "at_risk_factor": line.at_risk_factor,
+        "clients": line.client_count,
+        "lost": line.lost_count,
+        "sleeping_precision": round(line.sleeping_precision, 3),
+        "at_risk_precision": round(line.at_risk_precision, 3),
+        "lost_recall": round(line.lost_recall, 3),
+        "next_order_mae_days": round(line.next_order_mae_days, 1),
+        "next_order_hit_rate": round(line.next_order_hit_rate, 3),
+        "next_order_range_coverage": round(line.next_order_range_coverage, 3),
+    }

@@ -55,7 +55,7 @@ class PartnerLifecycleBacktestMeasures(models.AbstractModel):
         help="Clients in delivery planning on the cutoff day that ordered within the horizon.",
     )
     next_order_error_days = fields.Integer(string="Days Off in All", readonly=True)
-    next_order_hit_count = fields.Integer(string="Next Orders on Time", readonly=True)
+    next_order_hit_count = fields.Integer(string="On-Time Next Orders", readonly=True)
     range_count = fields.Integer(string="Next Orders with a Range", readonly=True)
     range_hit_count = fields.Integer(string="Next Orders in Their Range", readonly=True)
     sleeping_precision = fields.Float(
