@@ -6,7 +6,8 @@ admin, a named warehouse with stock, no SMS at delivery validation, the at-risk 
 mapped), creates three salespeople, generates the clients and two years of orders
 (bench/generate.py), runs the full recalculation, rebuilds each client's status history
 from its orders, measures the forecasts of 90 days ago against what the clients did
-since (one backtest with the settings advisor's variants), and makes the Contacts app of the admin open grouped by client status.
+since (one backtest with the settings advisor's variants), and makes the Contacts app of
+the admin open grouped by client status.
 It commits and prints a summary with the figures a visitor will see.
 """
 

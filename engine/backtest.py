@@ -29,7 +29,7 @@ facts at T, its first order after T) is worked out once per client.
 from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 
-from .frequency import next_order_range, order_frequency
+from .frequency import kept_frequency, next_order_range, windowed_intervals
 from .roles import AT_RISK, FORMER, SLEEPING
 from .rules import ClientFacts, _next_order, _role, is_plannable
 
@@ -83,6 +83,30 @@ class Tally:
 
     def __add__(self, other):
         return Tally(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    def count(self, forecast_, first_order, cutoff, tolerance):
+        """Add one client: its forecast at T against its first order after T (None: lost)."""
+        lost = first_order is None
+        self.clients += 1
+        self.lost += lost
+        if forecast_.sleeping:
+            self.sleeping += 1
+            self.sleeping_lost += lost
+        if forecast_.at_risk:
+            self.at_risk += 1
+            self.at_risk_lost += lost
+        self.caught += (forecast_.sleeping or forecast_.at_risk) and lost
+        if lost or not forecast_.planned or forecast_.next_order is None:
+            return
+        due = _after(forecast_.next_order, cutoff)
+        error = abs((first_order - due).days)
+        self.measured += 1
+        self.error_days += error
+        self.hits += error <= tolerance
+        if forecast_.span is not None:
+            first, last = (_after(day, cutoff) for day in forecast_.span)
+            self.ranged += 1
+            self.covered += first <= first_order <= last
 
     @property
     def sleeping_precision(self):
@@ -149,39 +173,47 @@ def first_order_after(history, cutoff, horizon):
     return min(later) if later else None
 
 
-def forecast(facts, settings, cutoff):
+def forecast(facts, settings, cutoff, shared=None):
     """The rules' forecast of a client (its facts at T) with ``settings``: the same rules
-    and next order as ``rules.decide``, without its history, review date and reason."""
-    last = max(facts.order_dates) if facts.order_dates else None
-    frequency = order_frequency(facts.order_dates, settings, cutoff, facts.pauses)
+    and next order as ``rules.decide``, without its history, review date and reason.
+
+    ``shared`` (a dict per client) keeps what several variants of one client have in
+    common: the window's intervals, the frequency, the range.
+    """
+    shared = {} if shared is None else shared
+    if "last" not in shared:
+        shared["last"] = max(facts.order_dates) if facts.order_dates else None
+    last = shared["last"]
+    key, frequency = _frequency(facts, settings, cutoff, shared)
     role = _role(facts, settings, cutoff, last, frequency.average)[0]
     planned = role not in (SLEEPING, FORMER) and is_plannable(facts, settings, cutoff, last)
     upcoming = _next_order(facts, settings, cutoff, last, frequency.average)[0]
-    span = next_order_range(upcoming, last, frequency.intervals)
-    return Forecast(role == SLEEPING, role == AT_RISK, planned, upcoming, span)
+    span_key = (key, upcoming)
+    if span_key not in shared:
+        shared[span_key] = next_order_range(upcoming, last, frequency.intervals)
+    return Forecast(role == SLEEPING, role == AT_RISK, planned, upcoming, shared[span_key])
+
+
+def _frequency(facts, settings, cutoff, shared):
+    """The client's frequency with ``settings`` (engine/frequency.py ``order_frequency``),
+    and its key in ``shared``: the intervals of a window P and gap G are found once, and D
+    changes the frequency only for a client with a silence of D days or more."""
+    window = (settings.frequency_window_days, settings.frequency_max_gap_days)
+    if window not in shared:
+        shared[window] = windowed_intervals(facts.order_dates, settings, cutoff, facts.pauses)
+    days, intervals = shared[window]
+    limit = settings.sleeping_days
+    reached = limit if limit and intervals and max(intervals) >= limit else 0
+    key = (window, settings.frequency_trim_extremes, reached)
+    if key not in shared:
+        shared[key] = kept_frequency(days, intervals, settings)
+    return key, shared[key]
 
 
 def measure(forecast_, first_order, cutoff, tolerance):
     """The :class:`Tally` of one client: its forecast at T against its first order after T."""
-    lost = first_order is None
-    flagged = forecast_.sleeping or forecast_.at_risk
-    tally = Tally(
-        clients=1,
-        lost=int(lost),
-        sleeping=int(forecast_.sleeping),
-        sleeping_lost=int(forecast_.sleeping and lost),
-        at_risk=int(forecast_.at_risk),
-        at_risk_lost=int(forecast_.at_risk and lost),
-        caught=int(flagged and lost),
-    )
-    if lost or not forecast_.planned or forecast_.next_order is None:
-        return tally
-    due = _after(forecast_.next_order, cutoff)
-    error = abs((first_order - due).days)
-    tally.measured, tally.error_days, tally.hits = 1, error, int(error <= tolerance)
-    if forecast_.span is not None:
-        first, last = (_after(day, cutoff) for day in forecast_.span)
-        tally.ranged, tally.covered = 1, int(first <= first_order <= last)
+    tally = Tally()
+    tally.count(forecast_, first_order, cutoff, tolerance)
     return tally
 
 
@@ -201,9 +233,9 @@ def backtest(histories, variants, cutoff, horizon=90, tolerance=3):
         if not facts.order_dates:
             continue
         first_order = first_order_after(history, cutoff, horizon)
-        for index, settings in enumerate(variants):
-            tally = measure(forecast(facts, settings, cutoff), first_order, cutoff, tolerance)
-            tallies[index] = tallies[index] + tally
+        shared = {}
+        for tally, settings in zip(tallies, variants, strict=True):
+            tally.count(forecast(facts, settings, cutoff, shared), first_order, cutoff, tolerance)
     return tallies
 
 

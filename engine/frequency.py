@@ -77,14 +77,27 @@ def trim_extremes(intervals):
 
 def order_frequency(order_dates, settings, today, pauses=()):
     """The average interval in days between the client's orders, by the company settings."""
+    days, intervals = windowed_intervals(order_dates, settings, today, pauses)
+    return kept_frequency(days, intervals, settings)
+
+
+def windowed_intervals(order_dates, settings, today, pauses=()):
+    """The order days of the window P and their intervals after the gap rule G: the part of
+    :func:`order_frequency` that neither D nor trimming changes."""
     days = window_days(order_days(order_dates), today, settings.frequency_window_days)
     intervals = drop_long_breaks(intervals_between(days, pauses), settings.frequency_max_gap_days)
+    return tuple(days), intervals
+
+
+def kept_frequency(days, intervals, settings):
+    """The :class:`Frequency` of :func:`windowed_intervals`: silences of D days or more left
+    out, then the extremes trimmed (by setting), then the mean."""
     if settings.sleeping_days:
         intervals = [interval for interval in intervals if interval < settings.sleeping_days]
     if settings.frequency_trim_extremes:
         intervals = trim_extremes(intervals)
     average = sum(intervals) / len(intervals) if intervals else None
-    return Frequency(tuple(intervals), average, tuple(days))
+    return Frequency(tuple(intervals), average, days)
 
 
 def interval_spread(intervals):

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -6,9 +6,6 @@ from odoo.tools import SQL, split_every
 
 from ..engine.backtest import ClientHistory, Tally, backtest, best, best_next_order, variants
 from ..engine.settings import MAX_DAYS
-
-#: The ordinal of 1970-01-01: main product quantities arrive as days since then.
-EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 class PartnerLifecycleBacktest(models.Model):
@@ -245,17 +242,17 @@ class PartnerLifecycleBacktest(models.Model):
 
     def _read_histories(self, ids):
         """One dict per client: its order days up to T + H, its first delivery, its pauses
-        and its main product's quantities up to T."""
+        and (``quantities``) its main product's quantities up to T."""
         recalculation = self.env["partner.lifecycle.recalculation"]
         recalculation._flush_facts()
         company = self.company_id
-        return self.env.execute_query_dict(
+        rows = self.env.execute_query_dict(
             SQL(
                 """SELECT p.id, p.lifecycle_first_delivery_date AS first_delivery_date,
                           (SELECT array_agg(ARRAY[pa.date_from, pa.date_to])
                              FROM partner_lifecycle_pause pa
                             WHERE pa.partner_id = p.id) AS pauses,
-                          %(quantities)s AS quantities, o.dates
+                          o.dates
                      FROM res_partner p
                 LEFT JOIN LATERAL (SELECT array_agg(d.day) AS dates
                                      FROM (SELECT %(day)s AS day FROM res_partner c, sale_order so
@@ -263,37 +260,52 @@ class PartnerLifecycleBacktest(models.Model):
                                     WHERE d.day <= %(end)s) o ON TRUE
                     WHERE p.id = ANY(%(ids)s)
                  ORDER BY p.id""",
-                quantities=self._quantities_sql(),
                 day=recalculation._order_day(company),
                 counted=recalculation._counted_order_clause(),
                 end=self.date + timedelta(days=self.horizon_days),
                 ids=list(ids),
             )
         )
+        quantities = self._read_quantities(ids)
+        for row in rows:
+            row["quantities"] = quantities.get(row["id"], ())
+        return rows
 
-    def _quantities_sql(self):
-        """``[[order day, quantity], ...]`` of ``p``'s main product up to T (the product of the
-        largest quantity, present in every counted order up to T), as the recalculation reads
-        it for the consumption method."""
+    def _read_quantities(self, ids):
+        """``{client id: [(order day, quantity), ...]}`` of each client's main product up to T
+        (the product of the largest quantity, present in every counted order up to T), as the
+        recalculation reads it for the consumption method, for the whole batch at once."""
         recalculation = self.env["partner.lifecycle.recalculation"]
-        return SQL(
-            """(WITH lines AS (
-                    SELECT so.id AS order_id, %(day)s AS day, sol.product_id,
-                           sol.product_uom_qty AS qty
-                      FROM res_partner c, sale_order so
-                      JOIN sale_order_line sol ON sol.order_id = so.id
-                     WHERE %(counted)s AND sol.product_id IS NOT NULL AND %(day)s <= %(cutoff)s),
-                main AS (
-                    SELECT product_id FROM lines GROUP BY product_id
-                    HAVING count(DISTINCT order_id) = (SELECT count(DISTINCT order_id) FROM lines)
-                  ORDER BY sum(qty) DESC, product_id LIMIT 1)
-                SELECT array_agg(ARRAY[(day - DATE '1970-01-01')::numeric, qty] ORDER BY day)
-                  FROM (SELECT day, sum(qty) AS qty FROM lines
-                         WHERE product_id = (SELECT product_id FROM main) GROUP BY day) d)""",
-            day=recalculation._order_day(self.company_id),
-            counted=recalculation._counted_order_clause(),
-            cutoff=self.date,
+        rows = self.env.execute_query(
+            SQL(
+                """WITH lines AS (
+                        SELECT p.id AS pid, so.id AS order_id, %(day)s AS day, sol.product_id,
+                               sol.product_uom_qty AS qty
+                          FROM res_partner p, res_partner c, sale_order so
+                          JOIN sale_order_line sol ON sol.order_id = so.id
+                         WHERE p.id = ANY(%(ids)s) AND %(counted)s
+                           AND sol.product_id IS NOT NULL AND %(day)s <= %(cutoff)s),
+                    orders AS (SELECT pid, count(DISTINCT order_id) AS n FROM lines GROUP BY pid),
+                    products AS (
+                        SELECT pid, product_id, sum(qty) AS qty, count(DISTINCT order_id) AS n
+                          FROM lines GROUP BY pid, product_id),
+                    main AS (
+                        SELECT DISTINCT ON (pr.pid) pr.pid, pr.product_id
+                          FROM products pr JOIN orders o ON o.pid = pr.pid AND o.n = pr.n
+                      ORDER BY pr.pid, pr.qty DESC, pr.product_id)
+                   SELECT l.pid, l.day, sum(l.qty)
+                     FROM lines l JOIN main m ON m.pid = l.pid AND m.product_id = l.product_id
+                 GROUP BY l.pid, l.day ORDER BY l.pid, l.day""",
+                ids=list(ids),
+                day=recalculation._order_day(self.company_id),
+                counted=recalculation._counted_order_clause(),
+                cutoff=self.date,
+            )
         )
+        quantities = {}
+        for partner_id, day, quantity in rows:
+            quantities.setdefault(partner_id, []).append((day, float(quantity)))
+        return quantities
 
     @api.model
     def _history(self, row):
@@ -302,10 +314,7 @@ class PartnerLifecycleBacktest(models.Model):
             order_dates=tuple(row["dates"] or ()),
             first_delivery_date=row["first_delivery_date"],
             pauses=tuple(tuple(pause) for pause in row["pauses"] or ()),
-            order_quantities=tuple(
-                (date.fromordinal(EPOCH_ORDINAL + int(days)), float(qty))
-                for days, qty in row["quantities"] or ()
-            ),
+            order_quantities=tuple(row["quantities"]),
         )
 
     def action_open_job(self):
