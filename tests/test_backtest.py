@@ -101,6 +101,22 @@ class TestBacktest(LifecycleCommon):
         )
         self.assertEqual(backtest.state, "done")
 
+    def test_statuses_set_by_hand_are_ignored(self):
+        """The sleeper held by hand as permanent, and the quiet client set former by hand,
+        still count as the rules decide them on the cutoff day."""
+        sleeper, quiet = self.clients["sleeper"], self.clients["quiet"]
+        sleeper.with_user(self.sales_manager)._lifecycle_change_by_person(
+            self.status_permanent, "Agreed by phone"
+        )
+        quiet.with_user(self.sales_manager)._lifecycle_change_by_person(self.status_former)
+        self.assertEqual(
+            (sleeper.lifecycle_held, quiet.lifecycle_status_id), (True, self.status_former)
+        )
+        figures = self._figures(self._run())
+        self.assertEqual(
+            (figures["clients"], figures["sleeping"], figures["sleeping_precision"]), (6, 2, 0.5)
+        )
+
     def test_at_risk_mapped_with_factor_two(self):
         """With the at-risk status at factor 2, Fading (80 idle days, 10-day rhythm) is at risk
         and lost: precision 1, two of three lost clients caught."""
