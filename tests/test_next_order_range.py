@@ -33,6 +33,19 @@ class TestNextOrderRange(LifecycleCommon):
             client.with_context(lang="en_US").lifecycle_next_order_range, "Nov 30 – Dec 8"
         )
 
+    def test_range_in_the_readers_language(self):
+        """A Russian reader reads the same range as "30 нояб. – 8 дек."; within one month the
+        month is written once ("16–24 дек.")."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        clockwork = self._aged_client("Clockwork", [122, 94, 64, 32], today=TODAY)
+        steady = self._aged_client("Steady", [106, 78, 48, 16], today=TODAY)
+        (clockwork | steady).invalidate_recordset()
+        russian = (clockwork | steady).with_context(lang="ru_RU")
+        self.recalculation._recalculate_partners(clockwork | steady, today=TODAY)
+        self.assertEqual(
+            russian.mapped("lifecycle_next_order_range"), ["30 нояб. – 8 дек.", "16–24 дек."]
+        )
+
     def test_erratic_client_wide_range(self):
         """Intervals 10, 30, 50 days (s = 20): +-44 days, from the day after the last order."""
         client = self._aged_client("Erratic", [100, 90, 60, 10], today=TODAY)
