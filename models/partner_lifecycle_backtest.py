@@ -55,6 +55,7 @@ class PartnerLifecycleBacktest(models.Model):
         readonly=True,
     )
     job_id = fields.Many2one("partner.lifecycle.job", readonly=True, copy=False)
+    job_state = fields.Selection(related="job_id.state", string="Job State")
     line_ids = fields.One2many(
         "partner.lifecycle.backtest.line", "backtest_id", string="Settings Tried", readonly=True
     )
