@@ -33,6 +33,7 @@
         "views/partner_lifecycle_delivery_category_views.xml",
         "views/res_config_settings_documents_views.xml",
         "report/partner_lifecycle_route_sheet_report.xml",
+        "views/partner_lifecycle_backtest_views.xml",
         "wizards/partner_lifecycle_terminate_views.xml",
         "wizards/partner_lifecycle_recalculate_views.xml",
         "views/partner_lifecycle_menus.xml",

@@ -35,6 +35,8 @@ the data was generated for; default the company's today).
     clients it makes at risk are written) and a second one with nothing to
     change; the nightly runs (f) run with the rule on; (b'') the chatter
     lines of (b')'s changes, written afterwards by the scheduled action;
+(j) one backtest of every client with all the advisor's variants
+    (bench/backtest.py), after (c'), rolled back;
 (d) the naive per-client ORM loop (bench/naive.py: one ``search`` per client,
     the engine, one ORM ``write``) on a random sample of clients, rolled back,
     extrapolated to all clients;
@@ -88,6 +90,7 @@ from ..models.lifecycle_context import QUIET_KEY, internal
 from ..models.partner_lifecycle_decision import FACT_COLUMNS
 from ..models.sale_order import SaleOrder
 from ..models.stock_picking import StockPicking
+from . import backtest as bench_backtest
 from . import generate, naive
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -113,6 +116,7 @@ FULL_TO_KERNEL = 2.0
 #: (h), the history reconstructed from the orders, at most this many times the kernel.
 HISTORY_TO_KERNEL = 5.0
 HOOK_MAX_PERCENT = 5.0
+BACKTEST_TO_NOCHANGE = 3.0
 
 
 # ---------------------------------------------------------------------- figures
@@ -782,6 +786,9 @@ def targets(result):
             "(b) full from scratch <= 2 x kernel + UPDATE", full, FULL_TO_KERNEL * kernel + update
         )
         check("(c) no-change full pass <= 1.5 x kernel", nochange, NOCHANGE_TO_KERNEL * kernel)
+        if "backtest_seconds" in result:
+            backtest = result["backtest_seconds"]["median"]
+            check("(j) backtest <= 3 x (c)", backtest, BACKTEST_TO_NOCHANGE * nochange)
     if "history_seconds" in result:
         history = result["history_seconds"]["median"]
         check("(h) history reconstructed <= 5 x kernel", history, HISTORY_TO_KERNEL * kernel)
@@ -897,6 +904,8 @@ def table(result):
         label = f"(h) history reconstructed: {run['clients']:,} clients, {run['rows']:,} rows"
         row(label, result["history_seconds"])
         steps(run)
+    if "backtest_seconds" in result:
+        row(bench_backtest.backtest_row(result), result["backtest_seconds"])
     if "naive_seconds" in result:
         row(f"(d) naive ORM loop, {result['naive_sample']:,} clients", result["naive_seconds"])
         lines.append(
@@ -965,17 +974,27 @@ def measure_runs(env, company, ids, today, args, result):
         result["announce_runs"].append(announcements(env))
         vacuum_analyze(env)
         result["at_risk_nochange_runs"].append(full_recalculation(env, company, today))
+        result["backtest_runs"].append(bench_backtest.backtest_run(env, company, today))
         print(
             f"run {run + 1}: (b) full {full['seconds']:.2f} s ({full['written']} written), "
             f"(c) no change {result['nochange_runs'][-1]['seconds']:.2f} s, "
             f"(h) history {result['history_runs'][-1]['seconds']:.2f} s, "
             f"(b') at risk on {result['at_risk_runs'][-1]['seconds']:.2f} s "
             f"({result['at_risk_runs'][-1]['written']} written), "
-            f"(c') {result['at_risk_nochange_runs'][-1]['seconds']:.2f} s",
+            f"(c') {result['at_risk_nochange_runs'][-1]['seconds']:.2f} s, "
+            f"(j) backtest {result['backtest_runs'][-1]['seconds']:.2f} s",
             flush=True,
         )
     summarize_floors(result)
-    for key in ("full", "nochange", "history", "at_risk", "at_risk_nochange", "announce"):
+    for key in (
+        "full",
+        "nochange",
+        "history",
+        "at_risk",
+        "at_risk_nochange",
+        "announce",
+        "backtest",
+    ):
         result[f"{key}_seconds"] = summary([run["seconds"] for run in result[f"{key}_runs"]])
     naive_runs = result.pop("naive_runs")
     if naive_runs:
@@ -1021,6 +1040,7 @@ def main(env, argv):
         "at_risk_runs": [],
         "at_risk_nochange_runs": [],
         "announce_runs": [],
+        "backtest_runs": [],
         "naive_runs": [],
         "peak_mb": {},
     }

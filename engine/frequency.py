@@ -77,14 +77,27 @@ def trim_extremes(intervals):
 
 def order_frequency(order_dates, settings, today, pauses=()):
     """The average interval in days between the client's orders, by the company settings."""
+    days, intervals = windowed_intervals(order_dates, settings, today, pauses)
+    return kept_frequency(days, intervals, settings)
+
+
+def windowed_intervals(order_dates, settings, today, pauses=()):
+    """The order days of the window P and their intervals after the gap rule G: the part of
+    :func:`order_frequency` that neither D nor trimming changes."""
     days = window_days(order_days(order_dates), today, settings.frequency_window_days)
     intervals = drop_long_breaks(intervals_between(days, pauses), settings.frequency_max_gap_days)
+    return tuple(days), intervals
+
+
+def kept_frequency(days, intervals, settings):
+    """The :class:`Frequency` of :func:`windowed_intervals`: silences of D days or more left
+    out, then the extremes trimmed (by setting), then the mean."""
     if settings.sleeping_days:
         intervals = [interval for interval in intervals if interval < settings.sleeping_days]
     if settings.frequency_trim_extremes:
         intervals = trim_extremes(intervals)
     average = sum(intervals) / len(intervals) if intervals else None
-    return Frequency(tuple(intervals), average, tuple(days))
+    return Frequency(tuple(intervals), average, days)
 
 
 def interval_spread(intervals):
@@ -116,6 +129,44 @@ def consumption_next_order(quantities, settings, today, pauses=()):
     if span <= 0 or used <= 0:
         return None
     return next_order_date(days[-1], per_day[days[-1]] / (used / span))
+
+
+#: The fewest kept intervals (order days less one) that give a range of the next order.
+MIN_RANGE_INTERVALS = 3
+#: The 90th percentile of Student's t by degrees of freedom (an 80 % two-sided interval);
+#: from 30 on, that of the normal law's 1.282 is close enough.
+T_90 = {2: 1.886, 3: 1.638, 4: 1.533, 5: 1.476, 6: 1.440, 7: 1.415, 8: 1.397, 9: 1.383,
+        10: 1.372, 12: 1.356, 15: 1.341, 20: 1.325, 30: 1.310}  # fmt: skip
+
+
+def _t_90(freedom):
+    """Student's t quantile for ``freedom`` degrees of freedom (the nearest tabled below)."""
+    if freedom >= 30:
+        return 1.282 if freedom > 30 else T_90[30]
+    return T_90[max(key for key in T_90 if key <= freedom)]
+
+
+def next_order_range(expected, last_order_date, intervals):
+    """The 80 % range of the next order day: ``(first day, last day)``, or None.
+
+    The range is the expected day plus or minus the half-width of an 80 %
+    prediction interval of one more interval drawn like the client's own:
+    ``t(n-1) x s x sqrt(1 + 1/n)``, with ``n`` kept intervals, ``s`` their
+    sample standard deviation and ``t`` Student's 90th percentile, rounded
+    half up to whole days. Narrow for a client who orders like clockwork,
+    wide for an erratic one; never before the day after the last order.
+    None without an expected day or with fewer than :data:`MIN_RANGE_INTERVALS`
+    intervals.
+    """
+    count = len(intervals)
+    if expected is None or last_order_date is None or count < MIN_RANGE_INTERVALS:
+        return None
+    mean = sum(intervals) / count
+    spread = (sum((value - mean) ** 2 for value in intervals) / (count - 1)) ** 0.5
+    half = int(_t_90(count - 1) * spread * (1 + 1 / count) ** 0.5 + 0.5)
+    first = max(expected.toordinal() - half, last_order_date.toordinal() + 1)
+    last = min(expected.toordinal() + half, date.max.toordinal())
+    return date.fromordinal(min(first, last)), date.fromordinal(last)
 
 
 def window_leaves(days, window):
@@ -159,6 +210,7 @@ __all__ = [
     "interval_spread",
     "intervals_between",
     "next_order_date",
+    "next_order_range",
     "order_days",
     "order_frequency",
     "trim_extremes",

@@ -47,7 +47,8 @@ The rules, in the order they are applied (the first that applies decides):
 Whatever the role, the frequency facts are computed: order count, last order
 date, average interval and its spread, expected next order (by the
 frequency, or by setting by the client's consumption of its main product),
-and whether the client belongs in delivery planning. A client is not
+the 80 % range of that day (with three intervals or more), and whether the
+client belongs in delivery planning. A client is not
 plannable when it is former or terminated, inside a pause, or when its last
 order is X or more idle days old (``idle >= X``; ``X = 0`` turns the rule
 off); a client without any order is plannable.
@@ -77,6 +78,7 @@ from .frequency import (
     consumption_next_order,
     interval_spread,
     next_order_date,
+    next_order_range,
     order_frequency,
     window_leaves,
 )
@@ -231,6 +233,9 @@ class Decision:
     interval_spread: float | None = None
     #: How the expected next order was found (``frequency``, ``consumption``).
     next_order_method: str | None = None
+    #: The 80 % range of the next order day (engine/frequency.py ``next_order_range``).
+    next_order_from: date | None = None
+    next_order_to: date | None = None
     #: A hold by hand is in force after the decision.
     held: bool = False
     #: The hold a person's act puts on the status (None: the hold stays as it is or ends).
@@ -280,6 +285,7 @@ def decide(facts, settings, today):
         upcoming, method = None, None
     else:
         upcoming, method = _next_order(facts, settings, today, last, frequency.average)
+    span = next_order_range(upcoming, last, frequency.intervals) or (None, None)
     return Decision(
         role=role,
         order_count=len(facts.order_dates),
@@ -293,6 +299,8 @@ def decide(facts, settings, today):
         hold_ended=None if hold == HOLD_ACTIVE else hold,
         interval_spread=interval_spread(frequency.intervals),
         next_order_method=method,
+        next_order_from=span[0],
+        next_order_to=span[1],
         held=hold == HOLD_ACTIVE,
         history=_history(facts, role, code, params, hold),
     )

@@ -13,11 +13,15 @@ from . import partner_lifecycle_planning
 from . import partner_lifecycle_planning_line
 from . import partner_lifecycle_planning_print
 from . import partner_lifecycle_planning_line_category
+from . import partner_lifecycle_backtest_measures
+from . import partner_lifecycle_backtest
+from . import partner_lifecycle_backtest_line
 from . import res_company
 from . import res_company_documents
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_delivery
+from . import res_partner_next_order
 from . import res_users
 from . import sale_order
 from . import stock_picking

@@ -38,6 +38,7 @@ class PartnerLifecycleJob(models.Model):
             ("status", "Status change"),
             ("terminate", "Contract termination"),
             ("reconstruct", "History reconstruction"),
+            ("backtest", "Backtest"),
         ],
         required=True,
         readonly=True,
@@ -55,6 +56,7 @@ class PartnerLifecycleJob(models.Model):
         "res.partner", "partner_lifecycle_job_partner_rel", "job_id", "partner_id", readonly=True
     )
     status_id = fields.Many2one("partner.lifecycle.status", readonly=True)
+    backtest_id = fields.Many2one("partner.lifecycle.backtest", readonly=True, ondelete="cascade")
     reason = fields.Text(readonly=True)
     date = fields.Date(readonly=True)
     last_partner_id = fields.Integer(
@@ -312,6 +314,8 @@ class PartnerLifecycleJob(models.Model):
 
     def _remaining_ids(self):
         """The clients not done yet, in id order."""
+        if self.kind == "backtest":
+            return self.backtest_id._client_ids(self.last_partner_id)
         if self.all_clients:
             recalculation = self.env["partner.lifecycle.recalculation"]
             return recalculation._client_ids(self.company_id, self.last_partner_id)
@@ -359,6 +363,18 @@ class PartnerLifecycleJob(models.Model):
             on_batch=run.on_batch,
             before_batch=run.before_batch,
         )
+
+    def _run_backtest(self, ids, commit, run):
+        """Measure the backtest batch by batch; at its end, its measures are complete."""
+        backtest = self.backtest_id.sudo()
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        for batch in split_every(backtest._batch_size, ids, list):
+            with recalculation._batch_transaction(commit):
+                if not run.before_batch():
+                    return
+                backtest._measure(batch)
+                run.on_batch(batch, Counter(clients=len(batch)))
+        backtest._finish()
 
     def _run_status(self, ids, commit, run):
         self._run_person_batches(

@@ -132,6 +132,7 @@ class PartnerLifecyclePlanningLine(models.Model):
     )
     last_order_date = fields.Date(related="partner_id.lifecycle_last_order_date")
     avg_interval_days = fields.Float(related="partner_id.lifecycle_avg_interval_days")
+    next_order_range = fields.Char(related="partner_id.lifecycle_next_order_range")
 
     _sql_constraints = [
         (

@@ -105,9 +105,10 @@ class SaleOrder(models.Model):
         if not COUNTED_FIELDS & set(vals):
             return super().write(vals)
         counted = self._lifecycle_counted()
+        before = counted.partner_id  # the clients before the write (an order may move)
         result = super().write(vals)
         (self._lifecycle_counted() - counted)._lifecycle_keep_status_at_order()
-        (counted.partner_id | self._lifecycle_counted().partner_id)._lifecycle_refresh()
+        (before | self._lifecycle_counted().partner_id)._lifecycle_refresh()
         return result
 
     def unlink(self):

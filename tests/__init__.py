@@ -32,3 +32,5 @@ from . import test_planning_display
 from . import test_tour_planning
 from . import test_planning_documents
 from . import test_delivery_category
+from . import test_backtest
+from . import test_next_order_range

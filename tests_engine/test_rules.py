@@ -475,6 +475,10 @@ def test_decision_carries_the_frequency_facts():
         review_date=ago(5) + timedelta(days=180),
         interval_spread=(((5 - 20 / 3) ** 2 + (10 - 20 / 3) ** 2 + (5 - 20 / 3) ** 2) / 3) ** 0.5,
         next_order_method="frequency",
+        # intervals 5, 10, 5: s = 2.887, t(2) 1.886 x 2.887 x 1.155 = 6.3: +-6 days,
+        # from the day after the last order
+        next_order_from=ago(4),
+        next_order_to=ago(5) + timedelta(days=7 + 6),
         history=(HistoryEntry(PERMANENT, "permanent", {"count": 5, "limit": 3}),),
     )
 

@@ -180,6 +180,24 @@ print(f"background recalculation of all clients: {job['state']} after {waited} s
       f"({job.get('done_count')} of {job.get('total_count')} clients)")
 if job["state"] != "done":
     sys.exit("the background job did not finish: are scheduled actions running?")
+# the backtest of the demo set-up: the current settings and the best variant, in English
+tests = kw("partner.lifecycle.backtest", "search_read", [("state", "=", "done")], ["line_ids"], 0, 1, "id desc")
+if tests:
+    user["user_context"]["lang"] = "en_US"
+    names = ["name", "client_count", "lost_count", "sleeping_precision", "at_risk_precision",
+             "lost_recall", "score", "next_order_mae_days", "next_order_hit_rate",
+             "next_order_range_coverage"]
+    lines = kw("partner.lifecycle.backtest.line", "read", tests[0]["line_ids"], names)
+    best = max(lines, key=lambda line: line["score"])
+    print("backtest, 90 days ago, horizon 90 days:")
+    print(f"| {'Settings':<28} | Clients | Lost | Sleeping precision | At-risk precision | "
+          "Lost caught | Next order error (days) | Within 3 days | In 80 % range |")
+    print("|" + "|".join(["---"] * 9) + "|")
+    for line in [lines[0]] + ([best] if best is not lines[0] else []):
+        print(f"| {line['name']:<28} | {line['client_count']:>7,} | {line['lost_count']:>4,} | "
+              f"{line['sleeping_precision']:.0%} | {line['at_risk_precision']:.0%} | "
+              f"{line['lost_recall']:.0%} | {line['next_order_mae_days']:.1f} | "
+              f"{line['next_order_hit_rate']:.0%} | {line['next_order_range_coverage']:.0%} |")
 EOF
     exit $?
 fi
