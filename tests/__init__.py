@@ -25,3 +25,5 @@ from . import test_wizard_selection
 from . import test_order_dates
 from . import test_notifications
 from . import test_context_keys
+from . import test_planning_day
+from . import test_planning_migration
