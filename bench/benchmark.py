@@ -88,7 +88,7 @@ from ..models.lifecycle_context import QUIET_KEY, internal
 from ..models.partner_lifecycle_decision import FACT_COLUMNS
 from ..models.sale_order import SaleOrder
 from ..models.stock_picking import StockPicking
-from . import generate, naive
+from . import generate, naive, planning
 
 RESULTS = Path(__file__).resolve().parent / "results"
 #: Pairs of each hook path run first and not counted.
@@ -880,6 +880,8 @@ def table(result):
         steps(run)
         lines += _nightly_lines(result)
     lines += _hook_lines(result)
+    if "planning" in result:
+        lines += planning.day_lines(result["planning"])
     peaks = result["peak_mb"]
     during = [
         f"{peaks[key]:.0f} MiB during {label}, "
@@ -902,6 +904,7 @@ def parse_args(argv):
     parser.add_argument("--day-lines", action="store_true", help="(f): orders with a line")
     parser.add_argument("--skip-nightly", action="store_true")
     parser.add_argument("--skip-hooks", action="store_true")
+    parser.add_argument("--skip-planning", action="store_true", help="no (k)")
     parser.add_argument(
         "--only-nightly",
         action="store_true",
@@ -998,6 +1001,11 @@ def main(env, argv):
         prepare_nightly(env, company, ids, today, result)
     else:
         measure_runs(env, company, ids, today, args, result)
+
+    if not args.skip_planning:
+        day = today + timedelta(days=1)
+        result["planning"] = planning.measure_day(env, company, day, repeat=args.runs)
+        print("\n".join(planning.day_lines(result["planning"])), flush=True)
 
     days = 0
     if not args.skip_nightly:

@@ -154,7 +154,9 @@ class PartnerLifecyclePlanning(models.Model):
             if why:
                 stats[f"skipped:{why}"] += 1
             else:
-                taken.append((line, engine.delivery_date(line.expected_date or None, self.date_from)))
+                taken.append(
+                    (line, engine.delivery_date(line.expected_date or None, self.date_from))
+                )
         existing = self._lifecycle_existing_orders(
             {(line.partner_id.id, day) for line, day in taken}
         )
