@@ -30,7 +30,7 @@ class PartnerLifecyclePlanning(models.Model):
     #: Plans with more lines than this make their quotations in a background job.
     _lifecycle_background_lines = 300
     #: Lines a batch of the background job turns into quotations, in a transaction each.
-    _lifecycle_quotation_batch = 200
+    _lifecycle_quotation_batch = 100
 
     dispatcher_ids = fields.One2many(
         "partner.lifecycle.planning.dispatcher",
