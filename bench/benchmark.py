@@ -91,7 +91,7 @@ from ..models.partner_lifecycle_decision import FACT_COLUMNS
 from ..models.sale_order import SaleOrder
 from ..models.stock_picking import StockPicking
 from . import backtest as bench_backtest
-from . import generate, naive
+from . import generate, naive, planning
 
 RESULTS = Path(__file__).resolve().parent / "results"
 #: Pairs of each hook path run first and not counted.
@@ -896,6 +896,27 @@ def table(result):
             label = f"{label}: {run['written']:,} written, {run['changed']:,} new statuses"
             row(label, result[f"{key}_seconds"])
             steps(run)
+    _history_rows(result, row, steps)
+    if "naive_seconds" in result:
+        row(f"(d) naive ORM loop, {result['naive_sample']:,} clients", result["naive_seconds"])
+        lines.append(_naive_line(result))
+    if "nightly_seconds" in result:
+        run = median_run(result["nightly_runs"])
+        label = f"(f) nightly run, at-risk on: {run['clients']:,} due, {run['written']:,} written"
+        row(label, result["nightly_seconds"])
+        steps(run)
+        lines += _nightly_lines(result)
+        if "idle_seconds" in result:
+            row("(f0) a later scheduled run the same day, nothing due", result["idle_seconds"])
+    lines += _hook_lines(result)
+    if "planning" in result:
+        lines += planning.day_lines(result["planning"])
+    lines.append(_memory_line(result))
+    return "\n".join(lines + _target_lines(result))
+
+
+def _history_rows(result, row, steps):
+    """(b''), (h) and (j): the rows of the history's measures and of the backtest."""
     if "announce_seconds" in result:
         run = median_run(result["announce_runs"])
         row(f"(b'') chatter lines of (b'), {run['rows']:,} changes", result["announce_seconds"])
@@ -906,29 +927,23 @@ def table(result):
         steps(run)
     if "backtest_seconds" in result:
         row(bench_backtest.backtest_row(result), result["backtest_seconds"])
-    if "naive_seconds" in result:
-        row(f"(d) naive ORM loop, {result['naive_sample']:,} clients", result["naive_seconds"])
-        lines.append(
-            f"    extrapolated to all clients: {result['naive_extrapolated_seconds']:.0f} s, "
-            f"{result['naive_to_full']:.0f}x the full run (b)"
-        )
-    if "nightly_seconds" in result:
-        run = median_run(result["nightly_runs"])
-        label = f"(f) nightly run, at-risk on: {run['clients']:,} due, {run['written']:,} written"
-        row(label, result["nightly_seconds"])
-        steps(run)
-        lines += _nightly_lines(result)
-    if "idle_seconds" in result:
-        row("(f0) a later scheduled run the same day, nothing due", result["idle_seconds"])
-    lines += _hook_lines(result)
+
+
+def _naive_line(result):
+    return (
+        f"    extrapolated to all clients: {result['naive_extrapolated_seconds']:.0f} s, "
+        f"{result['naive_to_full']:.0f}x the full run (b)"
+    )
+
+
+def _memory_line(result):
     peaks = result["peak_mb"]
     during = [
         f"{peaks[key]:.0f} MiB during {label}, "
         for key, label in (("full", "(b)"), ("nightly", "(f)"))
         if key in peaks
     ]
-    lines.append(f"peak resident memory: {''.join(during)}{peaks['process']:.0f} MiB in all")
-    return "\n".join(lines + _target_lines(result))
+    return f"peak resident memory: {''.join(during)}{peaks['process']:.0f} MiB in all"
 
 
 # ---------------------------------------------------------------------- main
@@ -943,6 +958,7 @@ def parse_args(argv):
     parser.add_argument("--day-lines", action="store_true", help="(f): orders with a line")
     parser.add_argument("--skip-nightly", action="store_true")
     parser.add_argument("--skip-hooks", action="store_true")
+    parser.add_argument("--skip-planning", action="store_true", help="no (k)")
     parser.add_argument(
         "--only-nightly",
         action="store_true",
@@ -1050,6 +1066,11 @@ def main(env, argv):
         prepare_nightly(env, company, ids, today, result)
     else:
         measure_runs(env, company, ids, today, args, result)
+
+    if not args.skip_planning:
+        day = today + timedelta(days=1)
+        result["planning"] = planning.measure_day(env, company, day, repeat=args.runs)
+        print("\n".join(planning.day_lines(result["planning"])), flush=True)
 
     days = 0
     if not args.skip_nightly:

@@ -838,6 +838,109 @@ class Scenarios:
             check(clients == ids, f"the plan's clients: {clients}")
         return f"the second fill answered in {seconds:.2f} s that the plan is busy; 5 lines, once"
 
+    def two_dispatchers_quote_at_once(self):
+        """Two plans of one day with the same two clients; "Create Quotations" of the first
+        stands at its first quotation, its snapshot taken, while the second plan makes and
+        commits both clients' quotations: the first then answers with a plain message and
+        makes none, and clicked again links its lines to the second's quotations. Each
+        client has one quotation for the day."""
+        ids = self.clients("Quote race", [[21, 14, 7]] * 2)
+        self.full_run(ids)
+        with environment(self.registry, self.salesman_id) as env:
+            plans = env["partner.lifecycle.planning"]
+            lines = [Command.create({"partner_id": partner_id}) for partner_id in ids]
+            first, second = plans.create({"line_ids": lines}), plans.create({"line_ids": lines})
+            first_id, second_id, first_name = first.id, second.id, first.name
+            second_name = second.name
+        # The first plan's quotations wait at their INSERT on an advisory lock the gate
+        # holds (a trigger of the connections that ask for it).
+        key, setting = 0x504C5147, "partner_lifecycle_live.quote_gated"  # "PLQG"
+        with environment(self.registry) as gate:
+            gate.cr.execute(
+                SQL(
+                    f"""CREATE OR REPLACE FUNCTION partner_lifecycle_live_quote_gate()
+                        RETURNS trigger AS $$
+                        BEGIN
+                            IF current_setting('{setting}', true) = 'on' THEN
+                                PERFORM pg_advisory_xact_lock_shared({key}, {first_id});
+                            END IF;
+                            RETURN NEW;
+                        END $$ LANGUAGE plpgsql"""
+                )
+            )
+            gate.cr.execute(
+                SQL(
+                    """CREATE OR REPLACE TRIGGER partner_lifecycle_live_quote_gate
+                       BEFORE INSERT ON sale_order
+                       FOR EACH ROW EXECUTE FUNCTION partner_lifecycle_live_quote_gate()"""
+                )
+            )
+            gate.cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", key, first_id))
+            gate.cr.commit()
+            try:
+                held = Worker("first plan", self._quote, first_id, setting)
+                if not self._waits_at(gate.cr, key, first_id, held.is_alive):
+                    outcome = held.result(PAUSE_SECONDS)
+                    raise ScenarioError(f"the first plan never came to its quotations: {outcome}")
+                other = self._quote(second_id)
+                gate.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", key, first_id))
+                gate.cr.commit()
+                refused = held.result(PAUSE_SECONDS)
+            finally:
+                gate.cr.rollback()
+                gate.cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
+                gate.cr.execute(
+                    SQL("DROP TRIGGER IF EXISTS partner_lifecycle_live_quote_gate ON sale_order")
+                )
+                gate.cr.execute(SQL("DROP FUNCTION IF EXISTS partner_lifecycle_live_quote_gate()"))
+                gate.cr.commit()
+        again = self._quote(first_id)
+        made = (
+            f"{second_name}: Quotations made: 2; lines linked to an existing quotation of the "
+            "day: 0; lines skipped: 0."
+        )
+        busy = (
+            f"Someone else is making quotations for clients of {first_name} right now; try "
+            "again in a moment: the clients that have one by then are linked to it, not given "
+            "a second one."
+        )
+        linked = (
+            f"{first_name}: Quotations made: 0; lines linked to an existing quotation of the "
+            "day: 2; lines skipped: 0."
+        )
+        check(other == ("done", made), f"the second plan: {other}")
+        check(refused == ("busy", busy), f"the first plan, held: {refused}")
+        check(again == ("done", linked), f"the first plan, clicked again: {again}")
+        with environment(self.registry) as env:
+            env.cr.execute(
+                SQL(
+                    """SELECT partner_id, count(*) FROM sale_order
+                        WHERE partner_id = ANY(%s) AND state IN ('draft', 'sent')
+                     GROUP BY partner_id ORDER BY partner_id""",
+                    ids,
+                )
+            )
+            counts = env.cr.fetchall()
+            check(counts == [(ids[0], 1), (ids[1], 1)], f"quotations per client: {counts}")
+            planning = env["partner.lifecycle.planning"]
+            orders = [planning.browse(plan).line_ids.order_id for plan in (first_id, second_id)]
+            check(orders[0] == orders[1], f"the plans' quotations: {orders}")
+        return "the held plan refused to make a second quotation, then linked to the other's"
+
+    def _quote(self, plan_id, gated_by=None):
+        """ "Create Quotations" of the plan as the salesman in a transaction of its own (its
+        quotations' INSERT through the gate when ``gated_by`` names the gate's setting):
+        ``("done", its message)``, or ``("busy", the error's message)``."""
+        with environment(self.registry, self.salesman_id) as env:
+            if gated_by:
+                env.cr.execute(SQL("SELECT set_config(%s, 'on', true)", gated_by))
+            try:
+                action = env["partner.lifecycle.planning"].browse(plan_id).action_create_orders()
+            except UserError as error:
+                env.cr.rollback()
+                return ("busy", error.args[0])
+            return ("done", action["params"]["message"])
+
     def _fill(self, plan_id, gated_by=None):
         """Fill the plan as the salesman in a transaction of its own (its line INSERT through
         the fill gate when ``gated_by`` names the gate's setting); see :meth:`_fill_in`."""
@@ -885,6 +988,7 @@ SCENARIOS = (
     "client_locked_by_a_person",
     "killed_job_resumes",
     "second_fill_at_once",
+    "two_dispatchers_quote_at_once",
     "job_lock_after_a_database_error",
     "delivery_of_a_locked_client",
 )

@@ -4,6 +4,10 @@
   company's clients, then tomorrow's delivery plan, filled (bench/demo.py calls it).
 - ``measure_fill(env, company, day, repeat=3)``: the seconds of filling a plan for
   ``day`` (every zone), each run rolled back.
+- ``measure_day(env, company, day, repeat=3)``: (k) of bench/benchmark.py, a
+  dispatcher's day: the fill of a plan for ``day`` and the quotations of all its
+  lines (the background job's batches, without their commits), with the seconds
+  per 1,000 lines; each run rolled back.
 - As a command, on a database holding generated clients::
 
       python bench/run_odoo.py -d DB [ODOO OPTIONS] -- planning [--recalculate]
@@ -112,6 +116,61 @@ def measure_fill(env, company, day, repeat=3):
         "min_seconds": round(min(runs), 3),
         "lines": lines,
     }
+
+
+def per_thousand(seconds, lines):
+    """Seconds per 1,000 lines (None without lines)."""
+    return round(seconds * 1000 / lines, 3) if lines else None
+
+
+def measure_day(env, company, day, repeat=3):
+    """A dispatcher's day on a new plan of ``company`` for ``day`` (every zone), ``repeat``
+    times, each run rolled back: the fill, then "Create Quotations" for every line, as the
+    background job makes them (its batches in savepoints instead of commits). Returns the
+    seconds of each step, their medians and the seconds per 1,000 lines."""
+    fills, quotes, lines, made = [], [], 0, 0
+    plans = env["partner.lifecycle.planning"].with_company(company)
+    for _run in range(repeat):
+        try:
+            with env.cr.savepoint():
+                plan = plans.create({"company_id": company.id, "date_from": day, "date_to": day})
+                env.flush_all()
+                started = time.perf_counter()
+                plan.action_fill()
+                env.flush_all()
+                fills.append(time.perf_counter() - started)
+                lines = len(plan.line_ids)
+                started = time.perf_counter()
+                job = plan._lifecycle_queue_quotations(ordered_only=False)
+                job._run()
+                env.flush_all()
+                quotes.append(time.perf_counter() - started)
+                made = (job.counts or {}).get("made", 0)
+                raise _Discard
+        except _Discard:
+            pass
+        env.invalidate_all()
+    fill, quote = statistics.median(fills), statistics.median(quotes)
+    return {
+        "lines": lines,
+        "quotations": made,
+        "fill_runs_seconds": [round(seconds, 3) for seconds in fills],
+        "quotation_runs_seconds": [round(seconds, 3) for seconds in quotes],
+        "fill_seconds": round(fill, 3),
+        "quotation_seconds": round(quote, 3),
+        "fill_per_1000_lines": per_thousand(fill, lines),
+        "quotations_per_1000_lines": per_thousand(quote, lines),
+    }
+
+
+def day_lines(day):
+    """(k) in the benchmark's table."""
+    per = day["fill_per_1000_lines"], day["quotations_per_1000_lines"]
+    text = "n/a" if per[0] is None else f"{per[0]:.2f} s and {per[1]:.2f} s per 1,000 lines"
+    return [
+        f"(k) planning, a day's plan: {day['lines']:,} lines, {day['quotations']:,} quotations: "
+        f"fill {day['fill_seconds']:.2f} s, quotations {day['quotation_seconds']:.2f} s ({text})"
+    ]
 
 
 def main(env, argv):

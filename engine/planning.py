@@ -16,7 +16,12 @@ its *expected date*, found this way (all in whole calendar days):
    expected date is the later of the base date and the day the client was
    last postponed to; a client without a base date but postponed to a day is
    expected that day (a client added by hand and asked to call back).
-3. The client is due when the expected date is on or before ``date_to`` and,
+3. A successful call ("результативный звонок") on day ``called_on`` settles the
+   client until its next expected order after the call: when the expected date
+   is on or before that day, it moves to the first schedule day after the call
+   (a schedule in use), else to the call day plus the client's average interval
+   (a client without one is not due again by that call).
+4. The client is due when the expected date is on or before ``date_to`` and,
    with the overdue limit on (``overdue_days > 0``), not more than
    ``overdue_days`` days before ``date_from`` (a date exactly that many days
    before is still due). ``overdue_days = 0`` turns the limit off.
@@ -80,6 +85,10 @@ class PlanningFacts:
     schedule: Schedule | None = None
     #: The latest day a planning line of the client was postponed to.
     postponed_to: date | None = None
+    #: The latest delivery day of a planning line of the client with a successful call.
+    called_on: date | None = None
+    #: The client's average interval between orders, in days (None: not known).
+    interval_days: float | None = None
 
 
 @dataclass(frozen=True)
@@ -173,11 +182,75 @@ def due(facts, date_from, date_to, overdue_days=0, use_schedule=False):
         expected, by_postponement = postponed, True
     else:
         expected, by_postponement = base, False
+    if facts.called_on is not None and expected <= facts.called_on:
+        expected, by_postponement = after_call(facts, date_from, overdue_days, use_schedule), False
+        if expected is None:
+            return None
     if expected > date_to:
         return None
     if overdue_days and days_overdue(expected, date_from) > overdue_days:
         return None
     return Due(expected, by_postponement)
+
+
+def after_call(facts, date_from, overdue_days=0, use_schedule=False):
+    """The client's next expected order after its successful call on ``facts.called_on``
+    (rule 3 of the module), or None when it has none."""
+    called_on = facts.called_on
+    if use_schedule and facts.schedule is not None:
+        floor = max(
+            schedule_floor(facts, date_from, overdue_days), _shift(called_on, 1) or called_on
+        )
+        return schedule_date(facts.schedule, floor)
+    if not facts.interval_days:
+        return None
+    return _shift(called_on, max(round(facts.interval_days), 1))
+
+
+#: Call results of a line ("результат звонка"), in the order the dispatcher meets them.
+NOT_CALLED, ORDERED, CALL_BACK, REFUSED, NO_ANSWER = (
+    "not_called",
+    "ordered",
+    "call_back",
+    "refused",
+    "no_answer",
+)
+#: The calls that took place and were answered.
+ANSWERED_RESULTS = (ORDERED, CALL_BACK, REFUSED)
+
+
+def successful_results(any_call=False):
+    """The call results that make a line done: only "ordered", or every answered call when
+    the company counts any call that took place as successful."""
+    return ANSWERED_RESULTS if any_call else (ORDERED,)
+
+
+def call_made(result):
+    """Whether the dispatcher called (answered or not)."""
+    return result != NOT_CALLED
+
+
+#: Why "Create Quotations" leaves a line out.
+SKIP_ORDERED = "has_order"
+SKIP_NOT_ORDERED = "not_ordered"
+SKIP_REFUSED = "refused"
+SKIP_POSTPONED = "postponed"
+
+
+def quotation_choice(call_result, has_order, expected_date, date_to, ordered_only):
+    """What "Create Quotations" does with a line: None to make (or link) its quotation,
+    else why it is skipped. ``ordered_only``: some line of the plan is marked ordered, so
+    only such lines are taken; otherwise every line still due in the plan and not
+    refused is."""
+    if has_order:
+        return SKIP_ORDERED
+    if ordered_only:
+        return None if call_result == ORDERED else SKIP_NOT_ORDERED
+    if call_result == REFUSED:
+        return SKIP_REFUSED
+    if expected_date is not None and expected_date > date_to:
+        return SKIP_POSTPONED
+    return None
 
 
 def days_overdue(expected_date, date_from):
@@ -201,6 +274,7 @@ def delivery_date(expected_date, date_from):
 
 
 __all__ = [
+    "ANSWERED_RESULTS",
     "INTERVAL",
     "SCHEDULE_KINDS",
     "WEEKDAYS",
@@ -208,13 +282,17 @@ __all__ = [
     "Due",
     "PlanningFacts",
     "Schedule",
+    "after_call",
     "base_date",
+    "call_made",
     "days_overdue",
     "delivery_date",
     "due",
     "postpone",
+    "quotation_choice",
     "schedule_date",
     "schedule_floor",
     "schedule_from_columns",
+    "successful_results",
     "weekdays_from_flags",
 ]

@@ -31,3 +31,6 @@ from . import partner_lifecycle_report_funnel
 from . import partner_lifecycle_report_flow
 from . import partner_lifecycle_report_cohort
 from . import sale_report
+from . import partner_lifecycle_planning_quotation
+from . import partner_lifecycle_job_planning
+from . import partner_lifecycle_planning_dispatcher

@@ -9,6 +9,7 @@ does the same for tomorrow's plan of each company that asks for it.
 """
 
 import logging
+from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -20,7 +21,6 @@ from odoo.tools import SQL, mute_logger
 
 from ..engine import FORMER, SLEEPING, is_usable_date
 from ..engine import planning as engine
-from .notification import notification
 from .partner_lifecycle_recalculation import LOCK_ERRORS
 
 _logger = logging.getLogger(__name__)
@@ -43,9 +43,6 @@ class PartnerLifecyclePlanning(models.Model):
 
     #: Roles whose statuses a new plan leaves out (the other automatic ones are planned).
     _lifecycle_unplanned_roles = (SLEEPING, FORMER)
-    #: How many of a client's last confirmed orders give its usual product and quantity.
-    #: Call results that "Create Quotations" leaves out when no line is marked ordered.
-    _lifecycle_skipped_results = ("refused",)
     #: Hour (company time zone) of the commitment date of quotations made from a plan.
     _lifecycle_delivery_hour = 12
 
@@ -172,68 +169,53 @@ class PartnerLifecyclePlanning(models.Model):
         self.check_access("write")
         self.env["partner.lifecycle.planning.line"].check_access("create")
         self._lifecycle_check_draft()
-        added = {}
+        filled = {}
         for plan in self:
             if not plan.status_ids:
                 raise UserError(self.env._("Choose the client statuses to plan."))
-            added[plan] = plan._lifecycle_fill()
-        return self._lifecycle_fill_notification(added)
+            filled[plan] = plan._lifecycle_fill()
+        return self._lifecycle_fill_notification(filled)
 
     @api.model
-    def _lifecycle_fill_notification(self, added):
-        """The answer of the Fill button: how many clients each plan got (``added``: plan ->
-        count), then the plan shown again with its new lines."""
-        messages = [
-            self.env._("Clients added to %(plan)s: %(count)s.", plan=plan.name, count=count)
-            if count
-            else self.env._(
+    def _lifecycle_fill_message(self, plan, added, left_out):
+        """What a fill of ``plan`` did: the clients added, and those left out because another
+        open plan of their days has them (``left_out``: plan reference -> count)."""
+        if added:
+            message = self.env._("Clients added to %(plan)s: %(count)s.", plan=plan, count=added)
+        elif not left_out:
+            return self.env._(
                 "No client added to %(plan)s: every client due in its days is in it already.",
-                plan=plan.name,
+                plan=plan,
             )
-            for plan, count in added.items()
+        else:
+            message = self.env._("No client added to %(plan)s.", plan=plan)
+        planned = [
+            self.env._("%(count)s already planned in %(other)s", count=count, other=other)
+            for other, count in sorted(left_out.items())
+        ]
+        if planned:
+            message += " " + self.env._(
+                "Left out: %(planned)s.", planned=self.env._(", ").join(planned)
+            )
+        return message
+
+    @api.model
+    def _lifecycle_fill_notification(self, filled):
+        """The answer of the Fill button: what each plan got (``filled``: plan -> (count
+        added, clients left out by other plan)), then the plan shown again."""
+        messages = [
+            self._lifecycle_fill_message(plan.name, added, left_out)
+            for plan, (added, left_out) in filled.items()
         ]
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success" if any(added.values()) else "info",
+                "type": "success" if any(added for added, _out in filled.values()) else "info",
                 "message": " ".join(messages),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
-
-    def action_create_orders(self):
-        """One quotation per line marked ordered, or, when no line is, per line still due in
-        the plan and not refused; each line links to its quotation. A notification says how
-        many quotations were made."""
-        self._lifecycle_check_dispatcher()
-        self.check_access("write")
-        self.env["sale.order"].check_access("create")
-        self._lifecycle_check_draft()
-        made = self.env["sale.order"]
-        for plan in self:
-            lines = plan._lifecycle_lines_to_order()
-            if not lines:
-                raise UserError(
-                    self.env._(
-                        "The plan %(plan)s has no line to turn into a quotation: mark the "
-                        "lines whose clients ordered, or fill the plan first.",
-                        plan=plan.display_name,
-                    )
-                )
-            orders = (
-                self.env["sale.order"]
-                .with_company(plan.company_id)
-                .create([line._lifecycle_order_values() for line in lines])
-            )
-            for line, order in zip(lines, orders, strict=True):
-                line.order_id = order
-            made |= orders
-        offer = self._lifecycle_print_offer(made)
-        if len(made) == 1:
-            return notification(self.env._("1 quotation created."), next_action=offer)
-        message = self.env._("%(count)s quotations created.", count=len(made))
-        return notification(message, next_action=offer)
 
     def action_done(self):
         """Mark the plans done: their lines are kept as they are."""
@@ -249,14 +231,11 @@ class PartnerLifecyclePlanning(models.Model):
         self.write({"state": "draft"})
         return True
 
-    def action_view_orders(self):
-        """The quotations made from the plan."""
-        self.ensure_one()
-        return self.line_ids.order_id._get_records_action(name=self.env._("Quotations"))
-
     # ------------------------------------------------------------------ filling
     def _lifecycle_fill(self):
-        """Add the due clients that are not in the plan yet; return how many were added.
+        """Add the due clients that are not in the plan yet; return how many were added and
+        ``{plan reference: count}`` of the due clients left out because another open plan
+        of the company whose days overlap has them already.
 
         The plan is held for the fill (:meth:`_lifecycle_hold_for_fill`): a second
         fill of it at the same time gets :class:`PlanBusyError`. One query reads
@@ -269,16 +248,18 @@ class PartnerLifecyclePlanning(models.Model):
         company = self.company_id.sudo()
         use_schedule = company.lifecycle_planning_use_schedule
         overdue_days = company.lifecycle_planning_overdue_days
-        entries = []
+        entries, left_out = [], Counter()
         with self.env["partner.lifecycle.recalculation"]._without_jit():
             for row in self._lifecycle_candidates(use_schedule):
                 found = self._lifecycle_planning_due(row, use_schedule, overdue_days)
-                if found is not None:
+                if found is not None and row["planned_in"]:
+                    left_out[row["planned_in"]] += 1
+                elif found is not None:
                     entries.append((row, found))
             entries.sort(key=lambda entry: self._lifecycle_line_order(*entry))
             added = self.env["partner.lifecycle.planning.line"]._lifecycle_insert(self, entries)
         _logger.info("Delivery plan %s: %s clients added", self.name, added)
-        return added
+        return added, dict(left_out)
 
     def _lifecycle_hold_for_fill(self):
         """Hold the plan for a fill until the end of the transaction: lock its row without
@@ -344,6 +325,8 @@ class PartnerLifecyclePlanning(models.Model):
             last_order_date=row["last_order_date"],
             schedule=self.env["res.partner"]._lifecycle_schedule_of(row),
             postponed_to=row["postponed_to"],
+            called_on=row["called_on"],
+            interval_days=row["avg_interval_days"],
         )
         return engine.due(facts, self.date_from, self.date_to, overdue_days, use_schedule)
 
@@ -356,7 +339,10 @@ class PartnerLifecyclePlanning(models.Model):
         one of the plan's statuses and of its zone, not in the plan yet, without a
         quotation or order of the period; and, unless it has a schedule that
         is used, with an expected order or postponement on or before the
-        plan's last day (the engine decides the rest).
+        plan's last day (the engine decides the rest). ``planned_in`` names another
+        open plan of the company whose days overlap and that has the client
+        (:meth:`_lifecycle_overlap_query`); ``called_on`` is the latest delivery day of
+        a line of the client with a successful call.
         """
         self.ensure_one()
         company = self.company_id.sudo()
@@ -365,7 +351,7 @@ class PartnerLifecyclePlanning(models.Model):
         self.env["partner.lifecycle.zone"].flush_model()
         self.env["partner.lifecycle.pause"].flush_model()
         self.env["partner.lifecycle.planning.line"].flush_model()
-        self.flush_recordset()
+        self.flush_model()
         zone = SQL("p.lifecycle_zone_id = %s", self.zone_id.id) if self.zone_id else SQL("TRUE")
         scheduled = SQL("p.lifecycle_schedule_kind IS NOT NULL") if use_schedule else SQL("FALSE")
         return self.env.execute_query_dict(
@@ -380,13 +366,21 @@ class PartnerLifecyclePlanning(models.Model):
                           p.lifecycle_schedule_interval_days AS interval_days,
                           p.lifecycle_schedule_start_date AS start_date,
                           p.lifecycle_zone_id AS zone_id, z.sequence AS zone_sequence,
-                          z.name AS zone_name, pp.postponed_to
+                          z.name AS zone_name, pp.postponed_to,
+                          p.lifecycle_avg_interval_days AS avg_interval_days,
+                          cl.called_on, (%(overlap)s) AS planned_in
                      FROM res_partner p
                 LEFT JOIN partner_lifecycle_zone z ON z.id = p.lifecycle_zone_id
                 LEFT JOIN (SELECT l.partner_id, max(l.expected_date) AS postponed_to
                              FROM partner_lifecycle_planning_line l
                             WHERE l.postponed
                          GROUP BY l.partner_id) pp ON pp.partner_id = p.id
+                LEFT JOIN (SELECT l.partner_id,
+                                  max(GREATEST(l.expected_date, lp.date_from)) AS called_on
+                             FROM partner_lifecycle_planning_line l
+                             JOIN partner_lifecycle_planning lp ON lp.id = l.planning_id
+                            WHERE l.call_result = ANY(%(successful)s)
+                         GROUP BY l.partner_id) cl ON cl.partner_id = p.id
                     WHERE %(client)s AND %(company)s
                       AND p.lifecycle_plannable AND p.lifecycle_termination_date IS NULL
                       AND NOT EXISTS (SELECT 1 FROM partner_lifecycle_pause pa
@@ -410,7 +404,27 @@ class PartnerLifecyclePlanning(models.Model):
                 date_to=self.date_to,
                 plan=self.id,
                 busy=self._lifecycle_busy_query(),
+                overlap=self._lifecycle_overlap_query(),
+                successful=list(self._lifecycle_successful_results()),
             )
+        )
+
+    def _lifecycle_overlap_query(self):
+        """SQL: the reference of another open plan of the company whose days overlap this
+        plan's and that has the client ``p`` (the earliest one), or NULL. A client is in one
+        plan a day; override to allow more."""
+        self.ensure_one()
+        return SQL(
+            """SELECT op.name FROM partner_lifecycle_planning_line ol
+                 JOIN partner_lifecycle_planning op ON op.id = ol.planning_id
+                WHERE ol.partner_id = p.id AND op.id != %(plan)s AND op.state = 'draft'
+                  AND op.company_id = %(company)s
+                  AND op.date_from <= %(date_to)s AND op.date_to >= %(date_from)s
+             ORDER BY op.date_from, op.id LIMIT 1""",
+            plan=self.id,
+            company=self.company_id.id,
+            date_from=self.date_from,
+            date_to=self.date_to,
         )
 
     def _lifecycle_busy_query(self):
@@ -427,23 +441,6 @@ class PartnerLifecyclePlanning(models.Model):
             in_period=orders._lifecycle_in_period_clause(
                 self.company_id.sudo(), self.date_from, self.date_to
             ),
-        )
-
-    # ------------------------------------------------------------------ quotations
-    def _lifecycle_lines_to_order(self):
-        """The lines "Create Quotations" turns into quotations: those marked ordered without
-        a quotation; when no line of the plan is marked ordered, every line without one that
-        is due in the plan (not postponed past it) and not refused. Override to choose
-        otherwise."""
-        self.ensure_one()
-        open_lines = self.line_ids.filtered(lambda line: not line.order_id)
-        if any(line.call_result == "ordered" for line in self.line_ids):
-            return open_lines.filtered(lambda line: line.call_result == "ordered")
-        return open_lines.filtered(
-            lambda line: (
-                line.call_result not in self._lifecycle_skipped_results
-                and (not line.expected_date or line.expected_date <= self.date_to)
-            )
         )
 
     # ------------------------------------------------------------------ scheduled action
@@ -470,7 +467,7 @@ class PartnerLifecyclePlanning(models.Model):
             if not plan:
                 continue
             try:
-                added += plan._lifecycle_fill()
+                added += plan._lifecycle_fill()[0]
             except PlanBusyError:
                 _logger.info("Delivery plan %s is being filled by someone else", plan.name)
         self.env["ir.cron"]._notify_progress(done=len(companies), remaining=0)

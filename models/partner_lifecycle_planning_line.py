@@ -117,6 +117,13 @@ class PartnerLifecyclePlanningLine(models.Model):
         help="The product is counted in units (bottles): the quantity shows as a whole number.",
     )
     call_result = fields.Selection(CALL_RESULTS, default="not_called", required=True)
+    call_user_id = fields.Many2one(
+        "res.users",
+        string="Called By",
+        readonly=True,
+        copy=False,
+        help="The dispatcher who set the call result.",
+    )
     note = fields.Char()
     order_id = fields.Many2one(
         "sale.order",
@@ -145,6 +152,22 @@ class PartnerLifecyclePlanningLine(models.Model):
     @api.constrains("partner_id")
     def _check_partner_is_client(self):
         self.partner_id._lifecycle_check_clients()
+
+    @api.model
+    def _lifecycle_caller(self, vals):
+        """``vals`` with the dispatcher who set the call result (none when set back to not
+        called)."""
+        if "call_result" not in vals:
+            return vals
+        called = engine.call_made(vals["call_result"] or engine.NOT_CALLED)
+        return {**vals, "call_user_id": self.env.uid if called else False}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._lifecycle_caller(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._lifecycle_caller(vals))
 
     # ------------------------------------------------------------------ computes
     @api.depends("partner_id.lifecycle_pause_ids", "planning_id.date_from", "planning_id.date_to")
@@ -281,7 +304,7 @@ class PartnerLifecyclePlanningLine(models.Model):
         self.ensure_one()
         plan = self.planning_id
         company = plan.company_id.sudo()
-        day = engine.delivery_date(self.expected_date, plan.date_from)
+        day = engine.delivery_date(self.expected_date or None, plan.date_from)
         values = {
             "partner_id": self.partner_id.id,
             "company_id": plan.company_id.id,

@@ -183,6 +183,12 @@ class ResCompany(models.Model):
         help="Quotations made from a delivery plan get the delivery zone of the client (or "
         "of the plan).",
     )
+    lifecycle_planning_any_call_successful = fields.Boolean(
+        string="Count Any Call That Took Place as Successful",
+        help="Off: only a call whose client ordered is successful. On: every answered call "
+        "is (ordered, call back later, refused). A client with a successful call is not "
+        "proposed again before its next expected order.",
+    )
 
     lifecycle_sleeping_activity = fields.Boolean(
         string="Activity When a Client Turns Sleeping",

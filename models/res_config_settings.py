@@ -60,6 +60,9 @@ class ResConfigSettings(models.TransientModel):
     lifecycle_planning_route_to_orders = fields.Boolean(
         related="company_id.lifecycle_planning_route_to_orders", readonly=False
     )
+    lifecycle_planning_any_call_successful = fields.Boolean(
+        related="company_id.lifecycle_planning_any_call_successful", readonly=False
+    )
     lifecycle_tz = fields.Selection(related="company_id.lifecycle_tz", readonly=False)
     lifecycle_planning_offer_print = fields.Boolean(
         related="company_id.lifecycle_planning_offer_print", readonly=False

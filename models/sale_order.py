@@ -54,6 +54,22 @@ class SaleOrder(models.Model):
         "client's status later moves; revenue splits by it in the sales analysis.",
     )
 
+    lifecycle_plan_date = fields.Date(
+        string="Planned Delivery Day",
+        copy=False,
+        readonly=True,
+        help="The day a delivery plan made this quotation for: a plan makes one quotation "
+        "per client and day.",
+    )
+
+    _sql_constraints = [
+        (
+            "lifecycle_plan_date_once",
+            "UNIQUE (partner_id, lifecycle_plan_date)",
+            "A delivery plan makes only one quotation per client and day.",
+        ),
+    ]
+
     @api.constrains("date_order")
     def _check_lifecycle_date_order(self):
         """An order date the lifecycle rules cannot use is refused when it is entered."""

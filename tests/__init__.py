@@ -34,3 +34,5 @@ from . import test_planning_documents
 from . import test_delivery_category
 from . import test_backtest
 from . import test_next_order_range
+from . import test_planning_day
+from . import test_planning_migration

@@ -184,6 +184,7 @@ class TestPlanning(PlanningCommon):
             plan.line_ids.mapped("partner_id.name"),
             ["Overdue", "North Late", "Due Tomorrow", "No Zone"],
         )
+        plan.action_done()  # its clients may be planned again for the day
         self.assertEqual(
             self._filled(zone_id=self.north.id).line_ids.partner_id, self.overdue | late_north
         )
@@ -219,8 +220,10 @@ class TestPlanning(PlanningCommon):
             lifecycle_schedule_interval_days=7,
             lifecycle_schedule_start_date=self.tomorrow + timedelta(days=3),
         )
-        self.assertEqual(scheduled in self._filled().line_ids.partner_id, False)
-        self.assertEqual(every_week in self._filled().line_ids.partner_id, True)
+        by_frequency = self._filled()
+        self.assertEqual(scheduled in by_frequency.line_ids.partner_id, False)
+        self.assertEqual(every_week in by_frequency.line_ids.partner_id, True)
+        by_frequency.action_done()  # its clients may be planned again for the day
         self.company.lifecycle_planning_use_schedule = True
         plan = self._filled()
         self.assertEqual(self._line(plan, scheduled).expected_date, self.tomorrow)
@@ -301,7 +304,7 @@ class TestPlanning(PlanningCommon):
     def test_quotations_for_lines_marked_ordered(self):
         """Only lines marked ordered become quotations: draft, the client's usual product and
         quantity, its delivery address, the plan's day, the zone, linked back to the line;
-        "1 quotation created." """
+        the message says what was made and what was skipped."""
         plan = self._filled()
         line = self._line(plan, self.overdue)
         line.call_result = "ordered"
@@ -311,7 +314,8 @@ class TestPlanning(PlanningCommon):
             action["params"],
             {
                 "type": "success",
-                "message": "1 quotation created.",
+                "message": f"{plan.name}: Quotations made: 1; lines linked to an existing "
+                "quotation of the day: 0; lines skipped: 1. Skipped: not marked ordered: 1.",
                 "sticky": False,
                 "next": {"type": "ir.actions.act_window_close"},
             },
@@ -333,7 +337,7 @@ class TestPlanning(PlanningCommon):
 
     def test_quotations_for_every_line_when_none_marked(self):
         """With no line marked ordered, every line but the refused and the postponed past
-        the plan becomes a quotation: "2 quotations created." """
+        the plan becomes a quotation; the message says why the others were skipped."""
         refused = self._due_client("Refuses")
         moved = self._due_client("Moves")
         plan = self._filled()
@@ -342,7 +346,11 @@ class TestPlanning(PlanningCommon):
         action = plan.action_create_orders()
         ordered = plan.line_ids.filtered("order_id").partner_id
         self.assertEqual(ordered, self.due | self.overdue)
-        self.assertEqual(action["params"]["message"], "2 quotations created.")
+        self.assertEqual(
+            action["params"]["message"],
+            f"{plan.name}: Quotations made: 2; lines linked to an existing quotation of the "
+            "day: 0; lines skipped: 2. Skipped: postponed past the plan: 1, refused: 1.",
+        )
 
     def test_usual_product_and_quantity(self):
         """The usual product is the one of most recent orders; the quantity the median of its
@@ -653,6 +661,7 @@ class TestPlanningGenerated(LifecycleCommon):
                 plan.action_fill()
                 found = {line.partner_id.id: line.expected_date for line in plan.line_ids}
                 self.assertEqual(found, self._reference(plan, use_schedule))
+                plan.action_done()  # its clients may be planned again for these days
 
     def _reference(self, plan, use_schedule):
         """The clients due in ``plan`` one by one, with the ORM and the engine."""

@@ -15,7 +15,7 @@
 #
 # BENCHMARK OPTIONS: --runs N (3), --sample N (clients of the naive loop, 1000), --repeat N
 # (pairs of each hook path, 60), --day-lines (orders of the simulated days get a line),
-# --skip-naive, --skip-nightly, --skip-hooks, --only-nightly (the floors once, the clients
+# --skip-naive, --skip-nightly, --skip-hooks, --skip-planning, --only-nightly (the floors once, the clients
 # computed once, then (f) alone: for 1,000,000 clients).
 # The database is dropped at the end, unless --keep. Needs Odoo 18, like tools/check.sh.
 # shellcheck disable=SC2317 # cleanup runs through trap
