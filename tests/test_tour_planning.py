@@ -29,7 +29,8 @@ class TestPlanningTour(HttpCase, PlanningCommon):
         )
 
     def test_dispatcher_day(self):
-        """Open the plan, fill it, one client ordered and one refused, make the quotations."""
+        """Open the plan, fill it, one client ordered and one refused, make the quotations,
+        print the route sheet."""
         self.start_tour(
             "/odoo/action-partner_lifecycle.partner_lifecycle_planning_action",
             "partner_lifecycle_planning_day_tour",

@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 
 // A dispatcher's day in Russian: open tomorrow's plan, fill it, note the calls, make the
-// quotations. The checks read the plan itself, never a notification: a message may come
+// quotations, print the route sheet. The checks read the plan itself, never a notification: a message may come
 // after the fill and after Create Quotations without changing the steps.
 // rows found by their address: it stays text while the row is edited
 const BLUE = ".o_field_widget[name=line_ids] .o_data_row:has(td[name=address_text]:contains(Баумана))";
@@ -51,7 +51,6 @@ registry.category("web_tour.tours").add("partner_lifecycle_planning_day_tour", {
             trigger: `${GREEN}.o_selected_row td[name=call_result] select`,
             run: "selectByLabel Отказ",
         },
-        // The route sheet is printed here (the plan's "Route Sheet" button, «Маршрутный лист»).
         {
             content: "Make the quotations of the clients who ordered",
             trigger: ".o_form_view button[name=action_create_orders]:contains(Сформировать заказы)",
@@ -68,6 +67,24 @@ registry.category("web_tour.tours").add("partner_lifecycle_planning_day_tour", {
         {
             content: "The client who refused has none",
             trigger: `${GREEN} td[name=order_id]:empty`,
+        },
+        {
+            content: "Print the route sheet for the driver",
+            trigger: ".o_form_view button[name=action_print_route_sheet]:contains(Маршрутный лист)",
+            run: "click",
+        },
+        {
+            // the print starts with a call to the server, then blocks the screen while the
+            // PDF downloads: give the call time to come back before the next check
+            content: "Let the print start",
+            trigger: "body",
+            run: () => new Promise((resolve) => setTimeout(resolve, 2000)),
+        },
+        {
+            // downloaded as PDF (a step waits while the screen is blocked), or shown in the
+            // browser where no PDF renderer is installed
+            content: "The route sheet is printed without an error",
+            trigger: "body:not(:has(.o_error_dialog)):has(.o_form_view, .o_action iframe)",
         },
     ],
 });
