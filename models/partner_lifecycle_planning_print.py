@@ -73,7 +73,12 @@ class PartnerLifecyclePlanning(models.Model):
         ordered = self.line_ids.filtered(
             lambda line: line.order_id and line.order_id.state != "cancel"
         )
-        return ordered or self._lifecycle_lines_to_order()
+        if ordered:
+            return ordered
+        ordered_only = self._lifecycle_ordered_only()
+        return self.line_ids.filtered(
+            lambda line: self._lifecycle_choice(line, ordered_only) is None
+        )
 
     def _lifecycle_route_sheet(self):
         """The content of the route sheet, zone by zone (the plan's order of lines):

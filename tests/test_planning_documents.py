@@ -227,7 +227,11 @@ class TestPlanningDocuments(PlanningCommon):
         self.company.lifecycle_planning_offer_print = True
         plan = self._filled(user=self.salesman)
         action = plan.action_create_orders()
-        self.assertEqual(action["params"]["message"], "3 quotations created.")
+        self.assertEqual(
+            action["params"]["message"],
+            f"{plan.name}: Quotations made: 3; lines linked to an existing quotation of the day: "
+            "0; lines skipped: 0.",
+        )
         offer = action["params"]["next"]
         self.assertEqual(
             (offer["type"], offer["report_name"]), ("ir.actions.report", "sale.report_saleorder")
@@ -254,7 +258,11 @@ class TestPlanningDocuments(PlanningCommon):
         """Without the setting, "Create Quotations" only says how many it made."""
         plan = self._filled()
         action = plan.action_create_orders()
-        self.assertEqual(action["params"]["message"], "3 quotations created.")
+        self.assertEqual(
+            action["params"]["message"],
+            f"{plan.name}: Quotations made: 3; lines linked to an existing quotation of the day: "
+            "0; lines skipped: 0.",
+        )
         self.assertEqual(action["params"]["next"], {"type": "ir.actions.act_window_close"})
         self.assertEqual(plan._lifecycle_print_offer(plan.line_ids.order_id), False)
 
