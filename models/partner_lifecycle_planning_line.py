@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
 from ..engine import planning as engine
+from .day_range import format_day_range
 
 #: What came of the dispatcher's call ("результат звонка").
 CALL_RESULTS = [
@@ -139,7 +140,12 @@ class PartnerLifecyclePlanningLine(models.Model):
     )
     last_order_date = fields.Date(related="partner_id.lifecycle_last_order_date")
     avg_interval_days = fields.Float(related="partner_id.lifecycle_avg_interval_days")
-    next_order_range = fields.Char(related="partner_id.lifecycle_next_order_range")
+    next_order_range = fields.Char(
+        compute="_compute_next_order_range",
+        help="The client's range of its next order (the days in which it orders four times "
+        "out of five), moved with the line's expected date when a postponement, a call or "
+        "a contact schedule moved that date away from the client's expected next order.",
+    )
 
     _sql_constraints = [
         (
@@ -172,6 +178,23 @@ class PartnerLifecyclePlanningLine(models.Model):
     # ------------------------------------------------------------------ computes
     @api.depends("partner_id.lifecycle_pause_ids", "planning_id.date_from", "planning_id.date_to")
     @api.depends_context("lang")
+    @api.depends(
+        "expected_date",
+        "partner_id.lifecycle_next_order_date",
+        "partner_id.lifecycle_next_order_from",
+        "partner_id.lifecycle_next_order_to",
+    )
+    @api.depends_context("lang")
+    def _compute_next_order_range(self):
+        for line in self:
+            client = line.partner_id
+            low, high = client.lifecycle_next_order_from, client.lifecycle_next_order_to
+            expected = client.lifecycle_next_order_date
+            if low and high and expected and line.expected_date:
+                shift = line.expected_date - expected
+                low, high = low + shift, high + shift
+            line.next_order_range = format_day_range(self.env, low, high)
+
     def _compute_pause(self):
         for line in self:
             plan = line.planning_id

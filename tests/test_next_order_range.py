@@ -103,3 +103,17 @@ class TestPlanningRange(PlanningCommon):
         expected = client.lifecycle_next_order_date
         self.assertEqual(client.lifecycle_next_order_from, expected)
         self.assertEqual(line.next_order_range, f"{expected:%b} {expected.day}")
+
+    def test_postponed_line_moves_the_range(self):
+        """Postponed by the plan's button, the line's expected date and its range move
+        together: the one-day range reads the new day, not the client's old one."""
+        client = self._aged_client("Steady", [43, 29, 15, 1], today=self.today)
+        plan = self._plan(date_to=self.tomorrow + timedelta(days=14))
+        plan.action_fill()
+        line = self._line(plan, client).with_context(lang="en_US")
+        before = line.expected_date
+        line.action_postpone()
+        moved = line.expected_date
+        self.assertEqual(moved > before, True)
+        self.assertEqual(client.lifecycle_next_order_from, client.lifecycle_next_order_date)
+        self.assertEqual(line.next_order_range, f"{moved:%b} {moved.day}")
