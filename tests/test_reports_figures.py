@@ -144,7 +144,8 @@ class TestReportFigures(LifecycleCommon):
         working, sleeping = self.status_working, self.status_sleeping
         clients = (
             self._history(
-                self._client("Sleeps A"), [(date(2026, 1, 5), working), (date(2026, 4, 3), sleeping)]
+                self._client("Sleeps A"),
+                [(date(2026, 1, 5), working), (date(2026, 4, 3), sleeping)],
             )
             | self._history(
                 self._client("Sleeps B"),
