@@ -41,7 +41,11 @@
     ],
     "assets": {
         "web.assets_backend": [
-            "partner_lifecycle/static/src/**/*",
+            "partner_lifecycle/static/src/fields/**/*",
+            "partner_lifecycle/static/src/views/**/*",
+        ],
+        "web.assets_backend_lazy": [
+            "partner_lifecycle/static/src/graph/**/*",
         ],
         "web.assets_tests": [
             "partner_lifecycle/static/tests/tours/*.js",

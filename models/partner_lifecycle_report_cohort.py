@@ -53,7 +53,9 @@ class PartnerLifecycleReportCohort(models.Model):
         string="Share Still Active",
         aggregator="avg",
         readonly=True,
-        help="Share of the cohort's clients neither sleeping nor former at the end of the month.",
+        help="Share of the cohort's clients neither sleeping nor former at the end of the "
+        "month. A total is the share over all its clients: across cohorts, each cohort weighs "
+        "by its size.",
     )
 
     def _query(self):

@@ -6,10 +6,16 @@ from .partner_lifecycle_report_mixin import MEDIAN, WORKING_ROLES
 
 
 class PartnerLifecycleReportFunnel(models.Model):
-    """The funnel New -> Working -> Permanent: one row per client with a status history.
+    """The funnel New -> Working -> Permanent: one row per client that entered New.
 
-    Averages of the 0/1 rates are conversion rates; the median days are exact
-    medians over the clients of each cell.
+    The base is every client, with or without an order: one with a status
+    history, or a client by :meth:`res.partner._lifecycle_client_clause`
+    (created as a client, no history row yet). A client enters New on the day
+    it was created (in the time zone of its company) or on its first New
+    history row if that is earlier (a past rebuilt from the orders); the days
+    to Working and to Permanent count from that day. Averages of the 0/1 rates
+    are conversion rates (at most 100 %); the median days are exact medians
+    over the clients of each cell.
     """
 
     _name = "partner.lifecycle.report.funnel"
@@ -17,13 +23,18 @@ class PartnerLifecycleReportFunnel(models.Model):
     _description = "Client Funnel"
     _auto = False
     _order = "date_new desc, partner_id"
+    _depends = {
+        "res.partner": ["create_date", "customer_rank", "active"],
+        "sale.order": ["partner_id", "state"],
+    }
 
     status_id = fields.Many2one("partner.lifecycle.status", string="Status Now", readonly=True)
     date_new = fields.Date(
         string="Entered New",
         readonly=True,
-        help="The day the client first entered New (when its history does not start at "
-        "New: the day of its first status).",
+        help="The day the client entered New: the day it was created, or its first New "
+        "status in the history when that is earlier (when its history does not start at New: "
+        "its first status).",
     )
     date_working = fields.Date(
         string="Entered Working",
@@ -42,7 +53,8 @@ class PartnerLifecycleReportFunnel(models.Model):
         string="New → Working",
         aggregator="avg",
         readonly=True,
-        help="Share of the clients that reached Working (or went straight to Permanent).",
+        help="Share of the clients that entered New, with or without an order, that reached "
+        "Working (or went straight to Permanent).",
     )
     permanent_rate = fields.Float(
         string="Working → Permanent",
@@ -53,41 +65,53 @@ class PartnerLifecycleReportFunnel(models.Model):
     days_to_working = fields.Float(
         string="Days New → Working (Average)",
         aggregator="avg",
+        help="Days from the client's entry into New (its creation) to Working; the delay "
+        "from the first order to the first delivery is a part of it.",
         digits=(16, 1),
         readonly=True,
     )
     days_to_working_median = fields.Float(
         string="Days New → Working (Median)",
         aggregator=MEDIAN,
+        help="Days from the client's entry into New (its creation) to Working.",
         digits=(16, 1),
         readonly=True,
     )
     days_to_permanent = fields.Float(
-        string="Days Working → Permanent (Average)",
+        string="Days New → Permanent (Average)",
         aggregator="avg",
+        help="Days from the client's entry into New (its creation) to Permanent.",
         digits=(16, 1),
         readonly=True,
     )
     days_to_permanent_median = fields.Float(
-        string="Days Working → Permanent (Median)",
+        string="Days New → Permanent (Median)",
         aggregator=MEDIAN,
+        help="Days from the client's entry into New (its creation) to Permanent.",
         digits=(16, 1),
         readonly=True,
     )
 
     def _query(self):
+        companies = self.env["res.company"]
         return SQL(
             """WITH events AS (%(events)s),
-               starts AS (
+               firsts AS (
                    SELECT partner_id,
                           COALESCE(min(day) FILTER (WHERE new_role = %(new)s), min(day)) AS day
                      FROM events GROUP BY partner_id),
+               starts AS (
+                   SELECT p.id AS partner_id, LEAST(%(created)s, f.day) AS day
+                     FROM res_partner p
+                     JOIN res_company rc ON rc.id = %(company)s
+                LEFT JOIN firsts f ON f.partner_id = p.id
+                    WHERE f.partner_id IS NOT NULL OR (%(client)s)),
                stages AS (
                    SELECT s.partner_id, s.day AS date_new,
                           min(e.day) FILTER (WHERE e.new_role IN %(working)s) AS date_working,
                           min(e.day) FILTER (WHERE e.new_role = %(permanent)s) AS date_permanent
                      FROM starts s
-                     JOIN events e ON e.partner_id = s.partner_id AND e.day >= s.day
+                LEFT JOIN events e ON e.partner_id = s.partner_id AND e.day >= s.day
                  GROUP BY s.partner_id, s.day)
             SELECT p.id AS id, p.id AS partner_id, p.company_id, p.user_id,
                    p.lifecycle_zone_id AS zone_id, p.lifecycle_status_id AS status_id,
@@ -99,11 +123,14 @@ class PartnerLifecycleReportFunnel(models.Model):
                         THEN (st.date_permanent IS NOT NULL)::int::float END AS permanent_rate,
                    (st.date_working - st.date_new)::float AS days_to_working,
                    (st.date_working - st.date_new)::float AS days_to_working_median,
-                   (st.date_permanent - st.date_working)::float AS days_to_permanent,
-                   (st.date_permanent - st.date_working)::float AS days_to_permanent_median
+                   (st.date_permanent - st.date_new)::float AS days_to_permanent,
+                   (st.date_permanent - st.date_new)::float AS days_to_permanent_median
               FROM stages st
               JOIN res_partner p ON p.id = st.partner_id""",
             events=self.env["partner.lifecycle.history"]._report_events_query(),
+            created=companies._lifecycle_date_sql(SQL("p.create_date"), "rc"),
+            company=companies._lifecycle_ruling_company_sql("p"),
+            client=self.env["res.partner"]._lifecycle_client_clause("p"),
             new=roles.NEW,
             working=WORKING_ROLES,
             permanent=roles.PERMANENT,

@@ -30,6 +30,19 @@ registry.category("web_tour.tours").add("partner_lifecycle_history_report_tour",
             trigger: ".o_graph_view .o_graph_renderer canvas",
         },
         {
+            content: "Each status is drawn in its own colour (Permanent: colour 7, teal)",
+            trigger: ".o_graph_view .o_graph_renderer canvas",
+            run({ anchor }) {
+                const chart = window.Chart.getChart(anchor);
+                const colors = Object.fromEntries(
+                    chart.data.datasets.map((dataset) => [dataset.label, dataset.backgroundColor])
+                );
+                if (colors.Permanent !== "#41a9a2") {
+                    throw new Error(`Permanent is drawn in ${colors.Permanent}, not #41a9a2`);
+                }
+            },
+        },
+        {
             content: "Switch to the list",
             trigger: ".o_switch_view.o_list",
             run: "click",
