@@ -94,13 +94,16 @@ def environment(registry, uid=SUPERUSER_ID):
         yield api.Environment(cr, uid, {})
 
 
-class PartnerTrigger:
-    """A ``BEFORE UPDATE`` trigger on ``res_partner`` that a scenario installs for the block,
-    from a connection of its own: ``name`` is the trigger's and its function's name,
-    ``function`` the statement that creates the function."""
+class LiveTrigger:
+    """A ``BEFORE`` trigger that a scenario installs for the block, from a connection of its
+    own: ``name`` is the trigger's and its function's name, ``function`` the statement that
+    creates the function, ``event`` and ``table`` what fires it (a partner's UPDATE unless
+    told)."""
 
     name = None
     function = None
+    event = "UPDATE"
+    table = "res_partner"
 
     def __init__(self, registry):
         self.cr = registry.cursor()
@@ -108,11 +111,18 @@ class PartnerTrigger:
     def __enter__(self):
         self.cr.execute(SQL(self.function))
         # (a trigger left by an interrupted run is replaced)
-        self.cr.execute(SQL("DROP TRIGGER IF EXISTS %s ON res_partner", SQL.identifier(self.name)))
         self.cr.execute(
             SQL(
-                "CREATE TRIGGER %s BEFORE UPDATE ON res_partner FOR EACH ROW EXECUTE FUNCTION %s()",
+                "DROP TRIGGER IF EXISTS %s ON %s",
                 SQL.identifier(self.name),
+                SQL.identifier(self.table),
+            )
+        )
+        self.cr.execute(
+            SQL(
+                f"CREATE TRIGGER %s BEFORE {self.event} ON %s FOR EACH ROW EXECUTE FUNCTION %s()",
+                SQL.identifier(self.name),
+                SQL.identifier(self.table),
                 SQL.identifier(self.name),
             )
         )
@@ -122,7 +132,9 @@ class PartnerTrigger:
     def __exit__(self, *exc_info):
         self.cr.rollback()
         self._before_removal()
-        self.cr.execute(SQL("DROP TRIGGER %s ON res_partner", SQL.identifier(self.name)))
+        self.cr.execute(
+            SQL("DROP TRIGGER %s ON %s", SQL.identifier(self.name), SQL.identifier(self.table))
+        )
         self.cr.execute(SQL("DROP FUNCTION %s()", SQL.identifier(self.name)))
         self.cr.commit()
         self.cr.close()
@@ -131,7 +143,7 @@ class PartnerTrigger:
         """What the scenario undoes before the trigger goes."""
 
 
-class WriteGate(PartnerTrigger):
+class WriteGate(LiveTrigger):
     """Holds batches at their write of chosen clients: the handshake of a scenario with a run.
 
     While the gate is installed, a trigger makes each UPDATE of a partner row,
@@ -221,7 +233,7 @@ def gated(cr):
         cr.commit()
 
 
-class Fault(PartnerTrigger):
+class Fault(LiveTrigger):
     """Makes one connection's UPDATE of a chosen client fail, as a database error would.
 
     While installed, a trigger raises a serialization failure for each UPDATE
@@ -238,6 +250,63 @@ class Fault(PartnerTrigger):
         value = str(partner_id) if partner_id else ""
         cr.execute(SQL("SELECT set_config(%s, %s, false)", FAULT_SETTING, value))
         cr.commit()
+
+
+class InsertGate(LiveTrigger):
+    """Holds the INSERTs into ``table`` of the connections that ask for it (their session
+    setting ``setting`` on, for their transaction): a trigger makes each INSERT first take
+    the shared advisory lock ``(key, lock_on)`` (``lock_on`` a SQL expression of the new
+    row, or a constant), which the gate holds exclusively on ``(key, held_id)`` from its
+    installation until :meth:`open`. ``pg_locks`` shows who waits there."""
+
+    event = "INSERT"
+
+    def __init__(self, registry, name, table, key, setting, lock_on, held_id):
+        super().__init__(registry)
+        self.name, self.table, self.key, self.held_id = name, table, key, held_id
+        self.function = f"""
+            CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
+            BEGIN
+                IF current_setting('{setting}', true) = 'on' THEN
+                    PERFORM pg_advisory_xact_lock_shared({key}, {lock_on});
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql"""
+
+    def __enter__(self):
+        super().__enter__()
+        self.cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", self.key, self.held_id))
+        self.cr.commit()
+        return self
+
+    def _before_removal(self):
+        self.cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
+
+    def open(self):
+        """Let the held INSERTs go on."""
+        self.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", self.key, self.held_id))
+        self.cr.commit()
+
+    def reached(self, alive):
+        """Whether a backend comes to wait at the gate before ``alive()`` turns false or
+        ``PAUSE_SECONDS`` pass."""
+        deadline = time.monotonic() + PAUSE_SECONDS
+        while time.monotonic() < deadline and alive():
+            self.cr.execute(
+                SQL(
+                    """SELECT 1 FROM pg_locks
+                        WHERE locktype = 'advisory' AND NOT granted AND objsubid = 2
+                          AND classid::bigint = %s AND objid::bigint = %s""",
+                    self.key,
+                    self.held_id,
+                )
+            )
+            found = self.cr.fetchone()
+            self.cr.commit()
+            if found:
+                return True
+            time.sleep(0.02)  # polling PostgreSQL's view of the locks
+        return False
 
 
 @contextmanager
@@ -759,68 +828,42 @@ class Scenarios:
             plan_id, plan_name = plan.id, plan.name
         # The first fill waits at its INSERT of the lines, after it took the plan, on an
         # advisory lock the gate holds (a trigger of the connections that ask for it).
-        key, setting = 0x504C4647, "partner_lifecycle_live.fill_gated"  # "PLFG"
-        with environment(self.registry) as gate:
-            gate.cr.execute(
-                SQL(
-                    f"""CREATE OR REPLACE FUNCTION partner_lifecycle_live_fill_gate()
-                        RETURNS trigger AS $$
-                        BEGIN
-                            IF current_setting('{setting}', true) = 'on' THEN
-                                PERFORM pg_advisory_xact_lock_shared({key}, NEW.planning_id);
-                            END IF;
-                            RETURN NEW;
-                        END $$ LANGUAGE plpgsql"""
-                )
-            )
-            gate.cr.execute(
-                SQL(
-                    """CREATE OR REPLACE TRIGGER partner_lifecycle_live_fill_gate
-                       BEFORE INSERT ON partner_lifecycle_planning_line
-                       FOR EACH ROW EXECUTE FUNCTION partner_lifecycle_live_fill_gate()"""
-                )
-            )
-            gate.cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", key, plan_id))
-            gate.cr.commit()
-            try:
-                first = Worker("first fill", self._fill, plan_id, setting)
-                if not self._waits_at(gate.cr, key, plan_id, first.is_alive):
-                    outcome = first.result(PAUSE_SECONDS)
-                    raise ScenarioError(f"the first fill never came to its lines: {outcome}")
-                started = time.monotonic()
-                second_fill = Worker("second fill", self._fill, plan_id)
-                second_fill.join(PAUSE_SECONDS)  # a second fill waiting for the first never ends
-                seconds = time.monotonic() - started
-                if second_fill.is_alive():
-                    gate.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", key, plan_id))
-                    gate.cr.commit()
-                    outcome = second_fill.result(PAUSE_SECONDS)
-                    raise ScenarioError(f"the second fill waited for the first: {outcome}")
-                second = second_fill.result()
-                with environment(self.registry, self.salesman_id) as late:
-                    late.cr.execute(
-                        SQL(
-                            "SELECT count(*) FROM partner_lifecycle_planning_line "
-                            "WHERE planning_id = %s",
-                            plan_id,
-                        )
-                    )
-                    check(late.cr.fetchone()[0] == 0, "lines were written before the first fill")
-                    gate.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", key, plan_id))
-                    gate.cr.commit()
-                    filled = first.result(PAUSE_SECONDS)
-                    late_fill = self._fill_in(late, plan_id)
-            finally:
-                gate.cr.rollback()
-                gate.cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
-                gate.cr.execute(
+        setting = "partner_lifecycle_live.fill_gated"
+        fill_gate = InsertGate(
+            self.registry,
+            "partner_lifecycle_live_fill_gate",
+            "partner_lifecycle_planning_line",
+            0x504C4647,  # "PLFG"
+            setting,
+            "NEW.planning_id",
+            plan_id,
+        )
+        with fill_gate as gate:
+            first = Worker("first fill", self._fill, plan_id, setting)
+            if not gate.reached(first.is_alive):
+                outcome = first.result(PAUSE_SECONDS)
+                raise ScenarioError(f"the first fill never came to its lines: {outcome}")
+            started = time.monotonic()
+            second_fill = Worker("second fill", self._fill, plan_id)
+            second_fill.join(PAUSE_SECONDS)  # a second fill waiting for the first never ends
+            seconds = time.monotonic() - started
+            if second_fill.is_alive():
+                gate.open()
+                outcome = second_fill.result(PAUSE_SECONDS)
+                raise ScenarioError(f"the second fill waited for the first: {outcome}")
+            second = second_fill.result()
+            with environment(self.registry, self.salesman_id) as late:
+                late.cr.execute(
                     SQL(
-                        """DROP TRIGGER IF EXISTS partner_lifecycle_live_fill_gate
-                           ON partner_lifecycle_planning_line"""
+                        "SELECT count(*) FROM partner_lifecycle_planning_line "
+                        "WHERE planning_id = %s",
+                        plan_id,
                     )
                 )
-                gate.cr.execute(SQL("DROP FUNCTION IF EXISTS partner_lifecycle_live_fill_gate()"))
-                gate.cr.commit()
+                check(late.cr.fetchone()[0] == 0, "lines were written before the first fill")
+                gate.open()
+                filled = first.result(PAUSE_SECONDS)
+                late_fill = self._fill_in(late, plan_id)
         busy = (
             f"The plan {plan_name} is being filled or changed by someone else; try again in a "
             "moment."
@@ -854,46 +897,24 @@ class Scenarios:
             second_name = second.name
         # The first plan's quotations wait at their INSERT on an advisory lock the gate
         # holds (a trigger of the connections that ask for it).
-        key, setting = 0x504C5147, "partner_lifecycle_live.quote_gated"  # "PLQG"
-        with environment(self.registry) as gate:
-            gate.cr.execute(
-                SQL(
-                    f"""CREATE OR REPLACE FUNCTION partner_lifecycle_live_quote_gate()
-                        RETURNS trigger AS $$
-                        BEGIN
-                            IF current_setting('{setting}', true) = 'on' THEN
-                                PERFORM pg_advisory_xact_lock_shared({key}, {first_id});
-                            END IF;
-                            RETURN NEW;
-                        END $$ LANGUAGE plpgsql"""
-                )
-            )
-            gate.cr.execute(
-                SQL(
-                    """CREATE OR REPLACE TRIGGER partner_lifecycle_live_quote_gate
-                       BEFORE INSERT ON sale_order
-                       FOR EACH ROW EXECUTE FUNCTION partner_lifecycle_live_quote_gate()"""
-                )
-            )
-            gate.cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", key, first_id))
-            gate.cr.commit()
-            try:
-                held = Worker("first plan", self._quote, first_id, setting)
-                if not self._waits_at(gate.cr, key, first_id, held.is_alive):
-                    outcome = held.result(PAUSE_SECONDS)
-                    raise ScenarioError(f"the first plan never came to its quotations: {outcome}")
-                other = self._quote(second_id)
-                gate.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", key, first_id))
-                gate.cr.commit()
-                refused = held.result(PAUSE_SECONDS)
-            finally:
-                gate.cr.rollback()
-                gate.cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
-                gate.cr.execute(
-                    SQL("DROP TRIGGER IF EXISTS partner_lifecycle_live_quote_gate ON sale_order")
-                )
-                gate.cr.execute(SQL("DROP FUNCTION IF EXISTS partner_lifecycle_live_quote_gate()"))
-                gate.cr.commit()
+        setting = "partner_lifecycle_live.quote_gated"
+        quote_gate = InsertGate(
+            self.registry,
+            "partner_lifecycle_live_quote_gate",
+            "sale_order",
+            0x504C5147,  # "PLQG"
+            setting,
+            str(first_id),
+            first_id,
+        )
+        with quote_gate as gate:
+            held = Worker("first plan", self._quote, first_id, setting)
+            if not gate.reached(held.is_alive):
+                outcome = held.result(PAUSE_SECONDS)
+                raise ScenarioError(f"the first plan never came to its quotations: {outcome}")
+            other = self._quote(second_id)
+            gate.open()
+            refused = held.result(PAUSE_SECONDS)
         again = self._quote(first_id)
         made = (
             f"{second_name}: Quotations made: 2; lines linked to an existing quotation of the "
@@ -957,27 +978,6 @@ class Scenarios:
         except UserError as error:
             return ("busy", error.args[0])
         return ("done", action["params"]["message"])
-
-    def _waits_at(self, cr, key, value, alive):
-        """Whether a backend comes to wait for the advisory lock ``(key, value)`` before
-        ``alive()`` turns false or ``PAUSE_SECONDS`` pass."""
-        deadline = time.monotonic() + PAUSE_SECONDS
-        while time.monotonic() < deadline and alive():
-            cr.execute(
-                SQL(
-                    """SELECT 1 FROM pg_locks
-                        WHERE locktype = 'advisory' AND NOT granted AND objsubid = 2
-                          AND classid::bigint = %s AND objid::bigint = %s""",
-                    key,
-                    value,
-                )
-            )
-            found = cr.fetchone()
-            cr.commit()
-            if found:
-                return True
-            time.sleep(0.02)  # polling PostgreSQL's view of the locks
-        return False
 
 
 SCENARIOS = (

@@ -23,6 +23,7 @@ import argparse
 import json
 import statistics
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from odoo.tools import SQL
@@ -91,25 +92,39 @@ class _Discard(Exception):
     """Raised to roll a savepoint back."""
 
 
+@contextmanager
+def rolled_back(env):
+    """A block whose writes are rolled back (a savepoint) and its cache forgotten after."""
+    try:
+        with env.cr.savepoint():
+            yield
+            raise _Discard
+    except _Discard:
+        pass
+    env.invalidate_all()
+
+
+def timed_fill(env, company, day):
+    """A new plan of ``company`` for ``day`` (every zone), filled: the plan and the seconds
+    of its fill."""
+    plans = env["partner.lifecycle.planning"].with_company(company)
+    plan = plans.create({"company_id": company.id, "date_from": day, "date_to": day})
+    env.flush_all()
+    started = time.perf_counter()
+    plan.action_fill()
+    env.flush_all()
+    return plan, time.perf_counter() - started
+
+
 def measure_fill(env, company, day, repeat=3):
     """Fill a new plan of ``company`` for ``day`` (every zone) ``repeat`` times, each run
     rolled back; return the seconds of each run, their median and minimum, and the lines."""
     runs, lines = [], 0
-    plans = env["partner.lifecycle.planning"].with_company(company)
     for _run in range(repeat):
-        try:
-            with env.cr.savepoint():
-                plan = plans.create({"company_id": company.id, "date_from": day, "date_to": day})
-                env.flush_all()
-                started = time.perf_counter()
-                plan.action_fill()
-                env.flush_all()
-                runs.append(time.perf_counter() - started)
-                lines = len(plan.line_ids)
-                raise _Discard
-        except _Discard:
-            pass
-        env.invalidate_all()
+        with rolled_back(env):
+            plan, seconds = timed_fill(env, company, day)
+            runs.append(seconds)
+            lines = len(plan.line_ids)
     return {
         "runs_seconds": [round(seconds, 3) for seconds in runs],
         "median_seconds": round(statistics.median(runs), 3),
@@ -129,27 +144,17 @@ def measure_day(env, company, day, repeat=3):
     background job makes them (its batches in savepoints instead of commits). Returns the
     seconds of each step, their medians and the seconds per 1,000 lines."""
     fills, quotes, lines, made = [], [], 0, 0
-    plans = env["partner.lifecycle.planning"].with_company(company)
     for _run in range(repeat):
-        try:
-            with env.cr.savepoint():
-                plan = plans.create({"company_id": company.id, "date_from": day, "date_to": day})
-                env.flush_all()
-                started = time.perf_counter()
-                plan.action_fill()
-                env.flush_all()
-                fills.append(time.perf_counter() - started)
-                lines = len(plan.line_ids)
-                started = time.perf_counter()
-                job = plan._lifecycle_queue_quotations(ordered_only=False)
-                job._run()
-                env.flush_all()
-                quotes.append(time.perf_counter() - started)
-                made = (job.counts or {}).get("made", 0)
-                raise _Discard
-        except _Discard:
-            pass
-        env.invalidate_all()
+        with rolled_back(env):
+            plan, seconds = timed_fill(env, company, day)
+            fills.append(seconds)
+            lines = len(plan.line_ids)
+            started = time.perf_counter()
+            job = plan._lifecycle_queue_quotations(ordered_only=False)
+            job._run()
+            env.flush_all()
+            quotes.append(time.perf_counter() - started)
+            made = (job.counts or {}).get("made", 0)
     fill, quote = statistics.median(fills), statistics.median(quotes)
     return {
         "lines": lines,
