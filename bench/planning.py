@@ -199,10 +199,9 @@ def main(env, argv):
     company.lifecycle_planning_use_schedule = True
     env.cr.commit()
     benchmark.vacuum_analyze(env, ("res_partner", "sale_order", "partner_lifecycle_planning_line"))
-    tz = company._lifecycle_timezone()
-    floors = [benchmark.floor_scan(env, tz, server_side=False)[0] for _run in range(2)]
+    floors = [benchmark.floor_scan(env, company)[0] for _run in range(2)]
     fill = measure_fill(env, company, day, args.repeat)
-    floors.append(benchmark.floor_scan(env, tz, server_side=False)[0])
+    floors.append(benchmark.floor_scan(env, company)[0])
     floor = min(floors)
     result = {
         "clients": clients,
