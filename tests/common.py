@@ -107,6 +107,26 @@ class LifecycleCommon(TransactionCase):
         cls.env["partner.lifecycle.recalculation"]._recalculate_partners(client, today=last_day)
         return client
 
+    def _set_history(self, client, steps, origin="reconstructed"):
+        """Replace ``client``'s history by ``steps``, ``(day, status)`` pairs in order, each
+        at noon UTC."""
+        client.lifecycle_history_ids.unlink()
+        old = self.env["partner.lifecycle.status"]
+        values = []
+        for day, status in steps:
+            values.append(
+                {
+                    "partner_id": client.id,
+                    "date": datetime.combine(day, time(12, 0)),
+                    "old_status_id": old.id,
+                    "new_status_id": status.id,
+                    "origin": origin,
+                }
+            )
+            old = status
+        self.env["partner.lifecycle.history"].create(values)
+        return client
+
     def _stored(self, partners):
         """The stored lifecycle values of ``partners``, by id."""
         partners.invalidate_recordset(list(STORED))

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from statistics import median
 
 from odoo.tests import freeze_time, new_test_user, tagged
@@ -28,25 +28,6 @@ class TestReports(LifecycleCommon):
             cls.env, login="lc_other_salesman", groups="sales_team.group_sale_salesman"
         )
 
-    def _history(self, client, steps, origin="reconstructed"):
-        """Replace ``client``'s history by ``steps``, ``(day, status)`` pairs in order."""
-        client.lifecycle_history_ids.unlink()
-        old = self.env["partner.lifecycle.status"]
-        values = []
-        for day, status in steps:
-            values.append(
-                {
-                    "partner_id": client.id,
-                    "date": datetime.combine(day, time(12, 0)),
-                    "old_status_id": old.id,
-                    "new_status_id": status.id,
-                    "origin": origin,
-                }
-            )
-            old = status
-        self.env["partner.lifecycle.history"].create(values)
-        return client
-
     def _funnel_clients(self, **values):
         """Five clients new on 1 January: four reach Working, three Permanent."""
         new, working, permanent = self.status_new, self.status_working, self.status_permanent
@@ -63,7 +44,7 @@ class TestReports(LifecycleCommon):
             "E": [(start, new)],
         }
         return {
-            name: self._history(self._client(f"Funnel {name}", **values), rows)
+            name: self._set_history(self._client(f"Funnel {name}", **values), rows)
             for name, rows in steps.items()
         }
 
@@ -120,7 +101,7 @@ class TestReports(LifecycleCommon):
     def test_funnel_starts_at_new_and_counts_archived_clients(self):
         """A client back to New after Working is one funnel row from its first New; archived
         clients count, with the salesperson they have now."""
-        client = self._history(
+        client = self._set_history(
             self._client("Back and forth"),
             [
                 (ago(50), self.status_new),
@@ -141,7 +122,7 @@ class TestReports(LifecycleCommon):
         working, permanent = self.status_working, self.status_permanent
         sleeping, former = self.status_sleeping, self.status_former
         clients = (
-            self._history(
+            self._set_history(
                 self._client("Comes back"),
                 [
                     (date(2026, 1, 5), working),
@@ -149,7 +130,7 @@ class TestReports(LifecycleCommon):
                     (date(2026, 4, 15), working),
                 ],
             )
-            | self._history(
+            | self._set_history(
                 self._client("Leaves"),
                 [
                     (date(2026, 1, 5), permanent),
@@ -157,7 +138,7 @@ class TestReports(LifecycleCommon):
                     (date(2026, 5, 2), former),
                 ],
             )
-            | self._history(
+            | self._set_history(
                 self._client("Sleeps"), [(date(2026, 1, 5), working), (date(2026, 4, 1), sleeping)]
             )
         )
@@ -190,7 +171,7 @@ class TestReports(LifecycleCommon):
         client = self._client(name)
         self._order(client, day=first_order)
         self._order(client, day=first_order + timedelta(days=3))
-        return self._history(client, steps)
+        return self._set_history(client, steps)
 
     def test_cohort_share_still_active_after_k_months(self):
         """January cohort: 100 % active after 0 and 1 months, 50 % from the month one falls
@@ -255,7 +236,7 @@ class TestReports(LifecycleCommon):
         )
         client_b = self._client("Client B", company_id=company_b.id)
         self._order(client_b, day=ago(100))
-        self._history(
+        self._set_history(
             client_b,
             [
                 (ago(100), self.status_new),
@@ -265,7 +246,7 @@ class TestReports(LifecycleCommon):
         )
         client_a = self._client("Client A", company_id=self.company.id)
         self._order(client_a, day=ago(100))
-        self._history(client_a, [(ago(100), self.status_new), (ago(60), self.status_sleeping)])
+        self._set_history(client_a, [(ago(100), self.status_new), (ago(60), self.status_sleeping)])
         for report in (self.Funnel, self.Flow, self.Cohort):
             as_a = report.with_user(self.salesman).search([])
             self.assertNotIn(client_b, as_a.partner_id, report._name)

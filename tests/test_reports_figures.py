@@ -1,4 +1,4 @@
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from lxml import etree
 
@@ -20,28 +20,9 @@ class TestReportFigures(LifecycleCommon):
         cls.Flow = cls.env["partner.lifecycle.report.flow"]
         cls.Cohort = cls.env["partner.lifecycle.report.cohort"]
 
-    def _history(self, client, steps):
-        """Replace ``client``'s history by ``steps``, ``(day, status)`` pairs at noon UTC."""
-        client.lifecycle_history_ids.unlink()
-        old = self.env["partner.lifecycle.status"]
-        values = []
-        for day, status in steps:
-            values.append(
-                {
-                    "partner_id": client.id,
-                    "date": datetime.combine(day, time(12, 0)),
-                    "old_status_id": old.id,
-                    "new_status_id": status.id,
-                    "origin": "reconstructed",
-                }
-            )
-            old = status
-        self.env["partner.lifecycle.history"].create(values)
-        return client
-
     def _created(self, name, moment, steps):
         """A client created at the UTC ``moment`` with the history ``steps`` (none: no row)."""
-        client = self._history(self._client(name), steps)
+        client = self._set_history(self._client(name), steps)
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE res_partner SET create_date = %s WHERE id = %s", (moment, client.id)
@@ -143,15 +124,15 @@ class TestReportFigures(LifecycleCommon):
         """April: two clients fall asleep and one wakes up: net change +1, shown side by side."""
         working, sleeping = self.status_working, self.status_sleeping
         clients = (
-            self._history(
+            self._set_history(
                 self._client("Sleeps A"),
                 [(date(2026, 1, 5), working), (date(2026, 4, 3), sleeping)],
             )
-            | self._history(
+            | self._set_history(
                 self._client("Sleeps B"),
                 [(date(2026, 1, 5), working), (date(2026, 4, 20), sleeping)],
             )
-            | self._history(
+            | self._set_history(
                 self._client("Wakes up"),
                 [
                     (date(2026, 1, 5), working),
@@ -193,7 +174,7 @@ class TestReportFigures(LifecycleCommon):
             client = self._client(name)
             self._order(client, day=first)
             steps = [(first, new), (first.replace(day=first.day + 1), working)]
-            clients |= self._history(client, steps + ([(asleep, sleeping)] if asleep else []))
+            clients |= self._set_history(client, steps + ([(asleep, sleeping)] if asleep else []))
         domain = [("partner_id", "in", clients.ids), ("month_index", "=", 1)]
         cells = self.Cohort._read_group(
             domain, ["cohort_month:month"], ["__count", "active_count:sum", "active_rate:avg"]
