@@ -232,7 +232,6 @@ STEPS = (
     ("partner.lifecycle.history", "_log_rows", "write: history INSERT", 1),
     ("partner.lifecycle.reconstruction", "_read_orders", "read facts (SQL, fetch)", "result"),
     ("partner.lifecycle.reconstruction", "_replay", "replay (engine)", None),
-    ("partner.lifecycle.reconstruction", "_insert_rows", "write: history INSERT", 1),
     ("partner.lifecycle.reconstruction", "_write_entries", "write: status since", 1),
     ("partner.lifecycle.reconstruction", "_explain_unexplained_statuses", "explain", None),
     ("partner.lifecycle.queue", "_take", "queue (take, mark)", None),

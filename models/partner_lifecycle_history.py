@@ -172,20 +172,27 @@ class PartnerLifecycleHistory(models.Model):
         return text
 
     @api.model
-    def _log_rows(self, rows, announce=None):
+    def _log_rows(self, rows, announce=None, companies=None):
         """Record history rows (:class:`HistoryRow`) in one INSERT, as the current user.
 
         ``announce`` (``notify`` or ``log``) leaves the chatter lines of automatic rows to
-        :meth:`_cron_announce`, which it triggers.
+        :meth:`_cron_announce`, which it triggers. A row with a day is dated at noon of
+        that day in the time zone of its client's ruling company (``companies``: client
+        id to company id, read from the clients when not given), once per company and day.
         """
         if not rows:
             return
         now = fields.Datetime.now()
-        partners = self.env["res.partner"].sudo().browse(row.partner_id for row in rows)
-        moments = [
-            partner._lifecycle_company()._lifecycle_moment(row.day, NOON) if row.day else now
-            for partner, row in zip(partners, rows, strict=True)
-        ]
+        if companies is None:
+            partners = self.env["res.partner"].sudo().browse({row.partner_id for row in rows})
+            companies = {partner.id: partner._lifecycle_company().id for partner in partners}
+        noons = {}
+        for row in rows:
+            key = (companies[row.partner_id], row.day)
+            if row.day and key not in noons:
+                company = self.env["res.company"].sudo().browse(key[0])
+                noons[key] = company._lifecycle_moment(row.day, NOON)
+        moments = [noons[companies[row.partner_id], row.day] if row.day else now for row in rows]
         self.env.cr.execute(
             SQL(
                 """INSERT INTO partner_lifecycle_history

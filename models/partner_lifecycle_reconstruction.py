@@ -11,7 +11,7 @@ import logging
 from collections import Counter
 from datetime import date
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL, split_every
 
 from ..engine import Transition, UnusableDate, roles
@@ -101,7 +101,9 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
                 replaced,
             )
         )
-        self._insert_rows(changes, {row["id"]: row["company_id"] for row in rows})
+        self.env["partner.lifecycle.history"]._log_rows(
+            changes, companies={row["id"]: row["company_id"] for row in rows}
+        )
         if since:
             self._write_entries(list(since.values()))
         added = self._explain_unexplained_statuses(batch)
@@ -167,46 +169,6 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
                 steps = []
             result.append([Transition(date.fromordinal(day), *step) for day, *step in steps])
         return result
-
-    @api.model
-    def _insert_rows(self, rows, companies):
-        """Record the reconstructed rows (:class:`HistoryRow` dated in the past) in one
-        INSERT, each at noon of its day in the time zone of its client's ruling company
-        (``companies``: client id to company id), as
-        ``partner.lifecycle.history._log_rows`` dates them."""
-        if not rows:
-            return
-        moments, now = {}, fields.Datetime.now()
-        for row in rows:
-            key = (companies[row.partner_id], row.day)
-            if key not in moments:
-                moments[key] = self.env["res.company"].browse(key[0])._lifecycle_moment(row.day)
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO partner_lifecycle_history
-                       (partner_id, company_id, salesperson_id, date, old_status_id,
-                        new_status_id, origin, reason_code, reason_params,
-                        user_id, create_uid, create_date, write_uid, write_date)
-                   SELECT v.partner_id, p.company_id, p.user_id, v.moment, v.old_id, v.new_id,
-                          'reconstructed', v.code, v.params::jsonb,
-                          %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                     FROM unnest(%(partners)s::int[], %(olds)s::int[], %(news)s::int[],
-                                 %(codes)s::varchar[], %(params)s::text[],
-                                 %(moments)s::timestamp[])
-                          WITH ORDINALITY AS v(partner_id, old_id, new_id, code, params, moment, n)
-                     JOIN res_partner p ON p.id = v.partner_id
-                 ORDER BY v.n""",
-                now=now,
-                uid=self.env.uid,
-                partners=[row.partner_id for row in rows],
-                olds=[row.old_status_id for row in rows],
-                news=[row.new_status_id for row in rows],
-                codes=[row.reason_code for row in rows],
-                params=[json.dumps(row.reason_params or {}) for row in rows],
-                moments=[moments[companies[row.partner_id], row.day] for row in rows],
-            )
-        )
-        self.env["res.partner"].invalidate_model(["lifecycle_history_ids"])
 
     @api.model
     def _write_entries(self, rows):
