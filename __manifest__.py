@@ -2,7 +2,7 @@
     "name": "Client Lifecycle Statuses",
     "summary": "Client statuses (new, working, permanent, sleeping, former) that move "
     "by themselves with orders, deliveries and contract termination",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "partner_lifecycle",
