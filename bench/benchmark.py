@@ -185,7 +185,7 @@ def reset_clients(env, company, ids):
             """UPDATE res_partner
                   SET lifecycle_status_id = CASE WHEN lifecycle_status_id = ANY(%(automatic)s)
                                                  THEN %(new)s ELSE lifecycle_status_id END,
-                      %(nulls)s
+                      lifecycle_fingerprint = NULL, %(nulls)s
                 WHERE id = ANY(%(ids)s)""",
             automatic=list(role_of),
             new=statuses.get("new"),
