@@ -68,28 +68,28 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
             SQL("p.%s", SQL.identifier(name)) for name in self._partner_columns
         )
         return SQL(
-            """WITH o AS (
+            """WITH clients AS MATERIALIZED (SELECT p.id FROM res_partner p WHERE %(where)s),
+               o AS (
                    SELECT p.id, count(*) AS n, min(d.day) AS first_day, max(d.day) AS last_day,
                           sum(d.day) AS day_sum, sum(d.day * d.day) AS day_squares
                      FROM res_partner p, res_partner c, sale_order so
                     CROSS JOIN LATERAL (SELECT %(day)s AS day) d
-                    WHERE %(counted)s AND %(where)s
+                    WHERE %(counted)s AND p.id IN (SELECT id FROM clients)
                  GROUP BY p.id),
                pa AS (
                    SELECT pa.partner_id AS id,
                           array_agg(ARRAY[pa.date_from, pa.date_to]
                                     ORDER BY pa.date_from, pa.date_to) AS pauses
                      FROM partner_lifecycle_pause pa
-                     JOIN res_partner p ON p.id = pa.partner_id
-                    WHERE %(where)s
+                    WHERE pa.partner_id IN (SELECT id FROM clients)
                  GROUP BY pa.partner_id)
                SELECT p.id, md5(ROW(%(version)s::text, %(columns)s, o.n, o.first_day, o.last_day,
                                     o.day_sum, o.day_squares, pa.pauses,
                                     %(quantities)s)::text) AS fingerprint
-                 FROM res_partner p
+                 FROM clients
+                 JOIN res_partner p ON p.id = clients.id
             LEFT JOIN o ON o.id = p.id
-            LEFT JOIN pa ON pa.id = p.id
-                WHERE %(where)s""",
+            LEFT JOIN pa ON pa.id = p.id""",
             day=day,
             counted=recalculation._counted_order_clause(),
             where=where,
@@ -110,7 +110,14 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
             recalculation._company_clause(company),
             after_id,
         )
-        rows = self.env.execute_query(
+        with recalculation._without_jit():
+            rows = self._stale_rows(company, today, where)
+        return [partner_id for partner_id, stale in rows if stale], len(rows)
+
+    @api.model
+    def _stale_rows(self, company, today, where):
+        """``(id, stale)`` of the clients ``p`` matching ``where``."""
+        return self.env.execute_query(
             SQL(
                 """SELECT f.id, p.lifecycle_fingerprint IS NULL
                        OR split_part(p.lifecycle_fingerprint, ':', 1) <> f.fingerprint
@@ -127,7 +134,6 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
                 day=today,
             )
         )
-        return [partner_id for partner_id, stale in rows if stale], len(rows)
 
     @api.model
     def _update_query(self, company, ids, today):
