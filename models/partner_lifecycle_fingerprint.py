@@ -17,6 +17,7 @@ or whose stored decision was made on a later day than the run's.
 """
 
 import hashlib
+from contextlib import contextmanager
 
 from odoo import api, models
 from odoo.modules import get_manifest
@@ -110,9 +111,24 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
             recalculation._company_clause(company),
             after_id,
         )
-        with recalculation._without_jit():
+        with recalculation._without_jit(), self._hash_joins():
             rows = self._stale_rows(company, today, where)
         return [partner_id for partner_id, stale in rows if stale], len(rows)
+
+    @contextmanager
+    def _hash_joins(self):
+        """Run the block without nested loops, back to the previous setting after it. The
+        planner counts few clients (their clause is priced far too selective) and loops over
+        the whole order aggregate for each of them; over every client, hash joins win."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT current_setting('enable_nestloop'), set_config('enable_nestloop', 'off', true)"
+            )
+        )
+        previous = cr.fetchone()[0]
+        yield
+        cr.execute(SQL("SELECT set_config('enable_nestloop', %s, true)", previous))
 
     @api.model
     def _stale_rows(self, company, today, where):
