@@ -123,7 +123,8 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
         cr = self.env.cr
         cr.execute(
             SQL(
-                "SELECT current_setting('enable_nestloop'), set_config('enable_nestloop', 'off', true)"
+                "SELECT current_setting('enable_nestloop'),"
+                " set_config('enable_nestloop', 'off', true)"
             )
         )
         previous = cr.fetchone()[0]
