@@ -27,7 +27,9 @@ the data was generated for; default the company's today).
     after resetting every client to "no facts yet" (status back to the "at
     creation" one unless set by hand, history emptied, then VACUUM ANALYZE);
 (c) the same full recalculation again, with nothing to change (after VACUUM
-    ANALYZE, as autovacuum would have done between two runs);
+    ANALYZE, as autovacuum would have done between two runs): the clients'
+    fingerprints show that nothing changed, so none is read nor decided again;
+    (b) starts from empty fingerprints, so it decides every client;
 (h) the history of every client reconstructed from its orders
     (``_reconstruct_history``, a commit per batch), after (c);
 (b') and (c') the at-risk rule: the shipped at-risk status mapped in the
@@ -185,7 +187,7 @@ def reset_clients(env, company, ids):
             """UPDATE res_partner
                   SET lifecycle_status_id = CASE WHEN lifecycle_status_id = ANY(%(automatic)s)
                                                  THEN %(new)s ELSE lifecycle_status_id END,
-                      %(nulls)s
+                      lifecycle_fingerprint = NULL, %(nulls)s
                 WHERE id = ANY(%(ids)s)""",
             automatic=list(role_of),
             new=statuses.get("new"),
@@ -225,6 +227,8 @@ def company_moment(company, day, at):
 STEPS = (
     ("partner.lifecycle.recalculation", "_client_ids", "select clients", "result"),
     ("partner.lifecycle.recalculation", "_due_client_ids", "select due clients", "result"),
+    ("partner.lifecycle.fingerprint", "_stale_client_ids", "fingerprints: compare", None),
+    ("partner.lifecycle.decision", "_store_fingerprints", "fingerprints: store", 2),
     ("partner.lifecycle.recalculation", "_read_facts", "read facts (SQL, fetch)", "result"),
     ("partner.lifecycle.decision", "_decide_rows", "decide (engine)", "result"),
     ("partner.lifecycle.recalculation", "_lock", "lock rows", "result"),
