@@ -3,19 +3,24 @@ whose facts cannot have changed since.
 
 A fingerprint is ``<md5 of the facts>:<day of the decision>``, computed on the server
 for many clients at once (one aggregate over the orders, as the decision kernel does).
-The facts are the client's counted orders (count, first and last day, the sum of the
-days and of their squares, and the main product's quantities when the company expects
-next orders by consumption), its first delivery, its pauses, its termination, its hold,
-every column a decision writes (its status and the day of it included, so that a
-person's change shows) and the settings version of its company (the settings the
-engine reads, the status mapping, the add-on's version). The one writer of decisions
-stores it after each decision (``partner.lifecycle.decision._store_fingerprints``).
+The facts are every input the decision reads (``partner.lifecycle.recalculation.
+_read_facts``): the day of each counted order (the sorted list, duplicates kept), the
+main product's quantities when the company expects next orders by consumption, the
+first delivery, the pauses, the termination, the hold; every column a decision writes
+(the status and its day, the figures, the range of the next order, the reason, the
+review date: so that a person's change, or a change made behind the add-on's back,
+shows); the company; and the settings version of the ruling company (the settings the
+engine reads, the status mapping, the add-on's version). Any change of one of them
+changes the md5, so a client whose facts changed is never skipped.
+
+The runs store it after deciding a batch (``partner.lifecycle.decision.
+_store_fingerprints``); the hooks and a person's acts do not: the facts they change
+make the stored fingerprint differ, and the next full run decides those clients again.
 
 A full run decides again a client whose fingerprint is empty or differs from the
 current one, whose review date has come, that is marked, that could not be computed,
 or whose stored decision was made on a later day than the run's.
 """
-
 import hashlib
 from contextlib import contextmanager
 
@@ -71,8 +76,7 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
         return SQL(
             """WITH clients AS MATERIALIZED (SELECT p.id FROM res_partner p WHERE %(where)s),
                o AS (
-                   SELECT p.id, count(*) AS n, min(d.day) AS first_day, max(d.day) AS last_day,
-                          sum(d.day) AS day_sum, sum(d.day * d.day) AS day_squares
+                   SELECT p.id, array_agg(d.day ORDER BY d.day) AS days
                      FROM res_partner p, res_partner c, sale_order so
                     CROSS JOIN LATERAL (SELECT %(day)s AS day) d
                     WHERE %(counted)s AND p.id IN (SELECT id FROM clients)
@@ -84,8 +88,7 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
                      FROM partner_lifecycle_pause pa
                     WHERE pa.partner_id IN (SELECT id FROM clients)
                  GROUP BY pa.partner_id)
-               SELECT p.id, md5(ROW(%(version)s::text, %(columns)s, o.n, o.first_day, o.last_day,
-                                    o.day_sum, o.day_squares, pa.pauses,
+               SELECT p.id, md5(ROW(%(version)s::text, %(columns)s, o.days, pa.pauses,
                                     %(quantities)s)::text) AS fingerprint
                  FROM clients
                  JOIN res_partner p ON p.id = clients.id
@@ -103,7 +106,8 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
     def _stale_client_ids(self, company, today, after_id=0):
         """(ids, count): the ids of the clients of ``company`` above ``after_id`` that a
         full run must decide again on ``today``, in id order, and the count of all its
-        clients above ``after_id``; the others' decisions stand."""
+        clients above ``after_id``; the others' decisions stand. One statement compares
+        the fingerprints on the server: only the ids to decide come back."""
         recalculation = self.env["partner.lifecycle.recalculation"]
         where = SQL(
             "%s AND %s AND p.id > %s",
@@ -112,8 +116,8 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
             after_id,
         )
         with recalculation._without_jit(), self._hash_joins():
-            rows = self._stale_rows(company, today, where)
-        return [partner_id for partner_id, stale in rows if stale], len(rows)
+            count, ids = self.env.execute_query(self._stale_query(company, today, where))[0]
+        return ids or [], count
 
     @contextmanager
     def _hash_joins(self):
@@ -132,24 +136,23 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
         cr.execute(SQL("SELECT set_config('enable_nestloop', %s, true)", previous))
 
     @api.model
-    def _stale_rows(self, company, today, where):
-        """``(id, stale)`` of the clients ``p`` matching ``where``."""
-        return self.env.execute_query(
-            SQL(
-                """SELECT f.id, p.lifecycle_fingerprint IS NULL
-                       OR split_part(p.lifecycle_fingerprint, ':', 1) <> f.fingerprint
-                       OR split_part(p.lifecycle_fingerprint, ':', 2) > %(today)s
-                       OR p.lifecycle_review_date <= %(day)s
-                       OR p.lifecycle_error_date IS NOT NULL
-                       OR EXISTS (SELECT 1 FROM partner_lifecycle_queue q
-                                   WHERE q.partner_id = p.id)
-                     FROM (%(current)s) f
-                     JOIN res_partner p ON p.id = f.id
-                 ORDER BY f.id""",
-                current=self._current(company, where),
-                today=today.isoformat(),
-                day=today,
-            )
+    def _stale_query(self, company, today, where):
+        """SQL, one row: the count of the clients ``p`` matching ``where``, and the ids (in
+        id order) of those to decide again on ``today``."""
+        return SQL(
+            """SELECT count(*), array_agg(f.id ORDER BY f.id) FILTER (
+                          WHERE p.lifecycle_fingerprint IS NULL
+                             OR split_part(p.lifecycle_fingerprint, ':', 1) <> f.fingerprint
+                             OR split_part(p.lifecycle_fingerprint, ':', 2) > %(today)s
+                             OR p.lifecycle_review_date <= %(day)s
+                             OR p.lifecycle_error_date IS NOT NULL
+                             OR EXISTS (SELECT 1 FROM partner_lifecycle_queue q
+                                         WHERE q.partner_id = p.id))
+                 FROM (%(current)s) f
+                 JOIN res_partner p ON p.id = f.id""",
+            current=self._current(company, where),
+            today=today.isoformat(),
+            day=today,
         )
 
     @api.model

@@ -130,13 +130,18 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         partners.modified(["lifecycle_first_delivery_date"])
 
     @api.model
-    def _recalculate_company(self, company, today=None, commit=False, after_id=0, on_batch=None):
+    def _recalculate_company(self, company, today=None, commit=False, after_id=0, on_batch=None,
+                             every_client=False):  # fmt: skip
         """Full run: every client of ``company`` above ``after_id`` whose fingerprint changed
-        (the others count in ``clients``), batch by batch; plain chatter lines, no
-        notification (``_announce_mode``)."""
+        (the others count in ``clients`` and ``unchanged``), or with ``every_client`` every
+        one (fingerprints ignored), batch by batch; plain chatter lines, no notification."""
         today = today or company._lifecycle_today()
-        fingerprints = self.env["partner.lifecycle.fingerprint"]
-        ids, count = fingerprints._stale_client_ids(company, today, after_id)
+        if every_client:
+            ids = self._client_ids(company, after_id)
+            count = len(ids)
+        else:
+            fingerprints = self.env["partner.lifecycle.fingerprint"]
+            ids, count = fingerprints._stale_client_ids(company, today, after_id)
         stats = self.with_context(**internal(BULK_KEY))._run(company, ids, today, commit, on_batch)
         stats["unchanged"] = count - len(ids)
         stats["clients"] += stats["unchanged"]
@@ -258,19 +263,15 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
 
     @api.model
     def _run_batch(self, company, ids, today, lock_first, trigger=True):
-        """One batch of a run: decide, lock the clients to write (skipping locked ones), write.
-
-        Reading first without locks keeps a run that changes little from
-        locking every row; the clients to write are then locked and read
-        again, so that what is written rests on the orders committed before
-        the lock. ``lock_first`` skips the first read for a batch that will
-        probably change most of its clients.
-        """
+        """One batch of a run: decide, lock the clients to write (skipping locked ones), write,
+        store the batch's fingerprints. Reading first without locks keeps a run that changes
+        little from locking every row; the clients to write are then locked and read again,
+        so that what is written rests on the orders committed before the lock.
+        ``lock_first`` skips the first read for a batch that will probably change most."""
         today = today or company._lifecycle_today()
         with self._without_jit():
-            if lock_first:
-                candidates = ids
-            else:
+            candidates = ids
+            if not lock_first:
                 rows = self._read_facts(company, ids)
                 outcomes = self._decisions()._decide_rows(company, rows, today)
                 candidates = [
@@ -278,17 +279,17 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
                     for row, outcome in zip(rows, outcomes, strict=True)
                     if row["marked"] or outcome.writes
                 ]
-                rest = sorted(set(ids) - set(candidates))
-                self._decisions()._store_fingerprints(company, rest, today)
             stats = Counter(clients=len(ids))
-            if candidates:
-                locked = self._lock(candidates, mode="skip")
-                skipped = sorted(set(candidates) - set(locked))
-                self.env["partner.lifecycle.queue"]._mark(skipped, trigger=trigger)
+            locked = self._lock(candidates, mode="skip")
+            skipped = sorted(set(candidates) - set(locked))
+            self.env["partner.lifecycle.queue"]._mark(skipped, trigger=trigger)
+            if locked:
                 applied = self._apply(company, locked, today)
                 applied["clients"] = 0
                 stats.update(applied)
-                stats["marked"] += len(skipped)
+            stats["marked"] += len(skipped)
+            # what the batch's decisions rest on, skipped clients left out (they stay stale)
+            self._decisions()._store_fingerprints(company, sorted(set(ids) - set(skipped)), today)
         return stats
 
     @api.model
@@ -301,9 +302,7 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
         decisions = self._decisions()
         outcomes = decisions._decide_rows(company, rows, today)
         changed = [outcome for outcome in outcomes if outcome.writes]
-        today = today or company._lifecycle_today()
-        decisions._write_outcomes(company, changed, today)
-        decisions._store_fingerprints(company, ids, today)
+        decisions._write_outcomes(company, changed, today or company._lifecycle_today())
         stats = Counter(clients=len(ids), written=len(changed))
         for outcome in changed:
             if outcome.new_status_id:

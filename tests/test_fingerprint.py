@@ -193,3 +193,71 @@ class TestFingerprint(LifecycleCommon):
             self.env.invalidate_all()
             self._full(today)
             self.assertEqual(self._stored(clients), expected)
+
+    def _as_every_client(self, today=TODAY):
+        """A full run with fingerprints stores what a run deciding every client stores."""
+        clients = self.env["res.partner"].browse(self.recalculation._client_ids(self.company))
+        with self.env.cr.savepoint() as savepoint:
+            self.recalculation._recalculate_company(self.company, today=today, every_client=True)
+            self.env.flush_all()
+            expected = self._stored(clients)
+            savepoint.rollback()
+        self.env.invalidate_all()
+        self._full(today)
+        return self._stored(clients), expected
+
+    def test_every_kind_of_change_as_deciding_everyone(self):
+        """Each kind of change (orders confirmed, cancelled, re-dated, merged clients, pauses,
+        termination, hold, a status by hand, settings, a status remapped, the review day,
+        the day itself, the company's time zone), made through the add-on or behind its
+        back, leaves after a full run what a run deciding every client leaves."""
+        first, second, third = self.clients[:3]
+        draft = self._order(first, confirm=False)
+        own = self.env["partner.lifecycle.status"].create({"name": "Fp Dormant"})
+        review = TODAY + timedelta(days=400)
+        changes = [
+            ("confirmed", lambda: draft.action_confirm()),
+            ("cancelled", lambda: self._sql("UPDATE sale_order SET state = 'cancel' WHERE id = %s", draft.id)),
+            ("re-dated", lambda: self._sql("UPDATE sale_order SET date_order = date_order - interval '6 days' WHERE id = %s", self.orders[4].id)),
+            ("same count and sums", lambda: self._sql(
+                "UPDATE sale_order SET date_order = date_order + CASE id WHEN %s THEN interval '1 day' ELSE interval '-1 day' END WHERE id IN %s",
+                self.orders[7].id, (self.orders[7].id, self.orders[8].id),
+            )),
+            ("merged", lambda: self.env["base.partner.merge.automatic.wizard"].create({})._merge((second + third).ids, second)),
+            ("pause added", lambda: self.env["partner.lifecycle.pause"].create({"partner_id": first.id, "date_from": TODAY - timedelta(days=5), "date_to": TODAY + timedelta(days=30)})),
+            ("pause changed", lambda: self._sql("UPDATE partner_lifecycle_pause SET date_to = date_to - 20 WHERE partner_id = %s", first.id)),
+            ("terminated", lambda: self._sql("UPDATE res_partner SET lifecycle_termination_date = %s WHERE id = %s", TODAY, self.clients[3].id)),
+            ("held", lambda: self._sql("UPDATE res_partner SET lifecycle_hold_until = %s, lifecycle_hold_order_count = 3 WHERE id = %s", TODAY + timedelta(days=9), first.id)),
+            ("status by hand", lambda: self._sql("UPDATE res_partner SET lifecycle_status_id = %s WHERE id = %s", self.status_sleeping.id, second.id)),
+            ("settings", lambda: self.company.write({"lifecycle_sleeping_days": 20})),
+            ("status remapped", lambda: self.company.write({"lifecycle_status_sleeping_id": own.id})),
+            ("time zone", lambda: self.company.write({"lifecycle_tz": "Pacific/Kiritimati"})),
+        ]
+        self._full()
+        for label, change in changes:
+            change()
+            self.env.flush_all()
+            self.env.invalidate_all()
+            stored, expected = self._as_every_client()
+            self.assertEqual(stored, expected, label)
+        for label, today in (("next day", TODAY + timedelta(days=1)), ("review day", review)):
+            stored, expected = self._as_every_client(today)
+            self.assertEqual(stored, expected, label)
+
+    def test_every_client_ignores_fingerprints(self):
+        """A full run told to decide every client decides them all, fingerprints unchanged."""
+        self._full()
+        stats = self.recalculation._recalculate_company(
+            self.company, today=TODAY, every_client=True
+        )
+        self.assertEqual(stats["unchanged"], 0)
+        self.assertEqual(self._decided_again(), 0)
+
+    def test_hook_leaves_the_client_to_the_next_full_run(self):
+        """An order confirmed through the add-on is decided at once; the next full run decides
+        that client again (its facts changed since its fingerprint) and then nobody."""
+        self._full()
+        self._order(self.first, day=TODAY - timedelta(days=1))
+        self.assertEqual(self.first.lifecycle_order_count, 4)
+        self.assertEqual(self._decided_again(), 1)
+        self.assertEqual(self._decided_again(), 0)
