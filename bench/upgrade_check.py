@@ -19,8 +19,9 @@ the statuses set by hand are still there and held, that every status has a
 history row explaining it, that a full recalculation is queued for each
 company, that every confirmed order carries its client's status at the order,
 that running that job and then the nightly run changes none of the statuses
-set by hand, and that every client then has the fingerprint of its decision. It prints one line per check and
-``upgrade: N passed, N failed, 0 skipped``; exits 1 when a check failed.
+set by hand, and that every client then has the fingerprint of its decision.
+It prints one line per check and ``upgrade: N passed, N failed, 0 skipped``;
+exits 1 when a check failed.
 """
 
 import argparse

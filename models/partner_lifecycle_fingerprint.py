@@ -21,6 +21,7 @@ A full run decides again a client whose fingerprint is empty or differs from the
 current one, whose review date has come, that is marked, that could not be computed,
 or whose stored decision was made on a later day than the run's.
 """
+
 import hashlib
 from contextlib import contextmanager
 

@@ -214,23 +214,82 @@ class TestFingerprint(LifecycleCommon):
         first, second, third = self.clients[:3]
         draft = self._order(first, confirm=False)
         own = self.env["partner.lifecycle.status"].create({"name": "Fp Dormant"})
-        review = TODAY + timedelta(days=400)
+        moved = (self.orders[7].id, self.orders[8].id)
+        pauses = self.env["partner.lifecycle.pause"]
+        merge = self.env["base.partner.merge.automatic.wizard"]
+
+        def sql(query, *args):
+            return lambda: self._sql(query, *args)
+
         changes = [
-            ("confirmed", lambda: draft.action_confirm()),
-            ("cancelled", lambda: self._sql("UPDATE sale_order SET state = 'cancel' WHERE id = %s", draft.id)),
-            ("re-dated", lambda: self._sql("UPDATE sale_order SET date_order = date_order - interval '6 days' WHERE id = %s", self.orders[4].id)),
-            ("same count and sums", lambda: self._sql(
-                "UPDATE sale_order SET date_order = date_order + CASE id WHEN %s THEN interval '1 day' ELSE interval '-1 day' END WHERE id IN %s",
-                self.orders[7].id, (self.orders[7].id, self.orders[8].id),
-            )),
-            ("merged", lambda: self.env["base.partner.merge.automatic.wizard"].create({})._merge((second + third).ids, second)),
-            ("pause added", lambda: self.env["partner.lifecycle.pause"].create({"partner_id": first.id, "date_from": TODAY - timedelta(days=5), "date_to": TODAY + timedelta(days=30)})),
-            ("pause changed", lambda: self._sql("UPDATE partner_lifecycle_pause SET date_to = date_to - 20 WHERE partner_id = %s", first.id)),
-            ("terminated", lambda: self._sql("UPDATE res_partner SET lifecycle_termination_date = %s WHERE id = %s", TODAY, self.clients[3].id)),
-            ("held", lambda: self._sql("UPDATE res_partner SET lifecycle_hold_until = %s, lifecycle_hold_order_count = 3 WHERE id = %s", TODAY + timedelta(days=9), first.id)),
-            ("status by hand", lambda: self._sql("UPDATE res_partner SET lifecycle_status_id = %s WHERE id = %s", self.status_sleeping.id, second.id)),
+            ("confirmed", draft.action_confirm),
+            ("cancelled", sql("UPDATE sale_order SET state = 'cancel' WHERE id = %s", draft.id)),
+            (
+                "re-dated",
+                sql(
+                    "UPDATE sale_order SET date_order = date_order - interval '6 days'"
+                    " WHERE id = %s",
+                    self.orders[4].id,
+                ),
+            ),
+            (
+                "two orders moved, same count and sum of days",
+                sql(
+                    "UPDATE sale_order SET date_order = date_order + CASE id WHEN %s"
+                    " THEN interval '1 day' ELSE interval '-1 day' END WHERE id IN %s",
+                    moved[0],
+                    moved,
+                ),
+            ),
+            ("merged", lambda: merge.create({})._merge((second + third).ids, second)),
+            (
+                "pause added",
+                lambda: pauses.create(
+                    {
+                        "partner_id": first.id,
+                        "date_from": TODAY - timedelta(days=5),
+                        "date_to": TODAY + timedelta(days=30),
+                    }
+                ),
+            ),
+            (
+                "pause changed",
+                sql(
+                    "UPDATE partner_lifecycle_pause SET date_to = date_to - 20"
+                    " WHERE partner_id = %s",
+                    first.id,
+                ),
+            ),
+            (
+                "terminated",
+                sql(
+                    "UPDATE res_partner SET lifecycle_termination_date = %s WHERE id = %s",
+                    TODAY,
+                    self.clients[3].id,
+                ),
+            ),
+            (
+                "held",
+                sql(
+                    "UPDATE res_partner SET lifecycle_hold_until = %s,"
+                    " lifecycle_hold_order_count = 3 WHERE id = %s",
+                    TODAY + timedelta(days=9),
+                    first.id,
+                ),
+            ),
+            (
+                "status by hand",
+                sql(
+                    "UPDATE res_partner SET lifecycle_status_id = %s WHERE id = %s",
+                    self.status_sleeping.id,
+                    second.id,
+                ),
+            ),
             ("settings", lambda: self.company.write({"lifecycle_sleeping_days": 20})),
-            ("status remapped", lambda: self.company.write({"lifecycle_status_sleeping_id": own.id})),
+            (
+                "status remapped",
+                lambda: self.company.write({"lifecycle_status_sleeping_id": own.id}),
+            ),
             ("time zone", lambda: self.company.write({"lifecycle_tz": "Pacific/Kiritimati"})),
         ]
         self._full()
@@ -240,6 +299,8 @@ class TestFingerprint(LifecycleCommon):
             self.env.invalidate_all()
             stored, expected = self._as_every_client()
             self.assertEqual(stored, expected, label)
+        left = self.env["res.partner"].browse(c.id for c in self.clients).exists()
+        review = min(c.lifecycle_review_date for c in left if c.lifecycle_review_date)
         for label, today in (("next day", TODAY + timedelta(days=1)), ("review day", review)):
             stored, expected = self._as_every_client(today)
             self.assertEqual(stored, expected, label)
