@@ -123,6 +123,8 @@ FULL_TO_KERNEL = 2.0
 HISTORY_TO_KERNEL = 5.0
 HOOK_MAX_PERCENT = 5.0
 BACKTEST_TO_NOCHANGE = 3.0
+#: (d), the naive per-client loop, at least this many times the full run (b).
+NAIVE_TO_FULL = 50.0
 
 
 # ---------------------------------------------------------------------- figures
@@ -801,6 +803,9 @@ def targets(result):
             backtest = result["backtest_seconds"]["median"]
             everyone = result["nochange_all_seconds"]["median"]
             check("(j) backtest <= 3 x (c*)", backtest, BACKTEST_TO_NOCHANGE * everyone)
+        if "naive_extrapolated_seconds" in result:
+            naive_all = result["naive_extrapolated_seconds"]
+            check("(d) 50 x (b) <= naive loop (extrapolated)", NAIVE_TO_FULL * full, naive_all)
     if "history_seconds" in result:
         history = result["history_seconds"]["median"]
         check("(h) history reconstructed <= 5 x kernel", history, HISTORY_TO_KERNEL * kernel)
