@@ -18,9 +18,10 @@ that every client has its review date (or no rule that time can move), that
 the statuses set by hand are still there and held, that every status has a
 history row explaining it, that a full recalculation is queued for each
 company, that every confirmed order carries its client's status at the order,
-and that running that job and then the nightly run changes none of the
-statuses set by hand. It prints one line per check and
-``upgrade: N passed, N failed, 0 skipped``; exits 1 when a check failed.
+that running that job and then the nightly run changes none of the statuses
+set by hand, and that every client then has the fingerprint of its decision.
+It prints one line per check and ``upgrade: N passed, N failed, 0 skipped``;
+exits 1 when a check failed.
 """
 
 import argparse
@@ -213,6 +214,22 @@ class Checks:
             expect(not due, f"the nightly run left {len(due)} clients due: {due[:5]}")
         return self._hand_set_kept("after the job and the nightly run")
 
+    def fingerprints(self):
+        """After the queued run, every client has the fingerprint of its decision."""
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        ids = [i for company in self.companies for i in recalculation._client_ids(company)]
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM res_partner WHERE id = ANY(%s)"
+                " AND lifecycle_fingerprint IS NULL",
+                ids,
+            )
+        )
+        missing = self.env.cr.fetchone()[0]
+        expect(ids, "no client to check")
+        expect(not missing, f"{missing} of {len(ids)} clients without a fingerprint")
+        return f"{len(ids)} clients with a fingerprint"
+
     # ------------------------------------------------------------------ helpers
     def _hand_set_kept(self, when):
         clients = self.env["res.partner"].browse([c["client_id"] for c in self.changes])
@@ -287,6 +304,7 @@ CHECKS = (
     "recalculation_queued",
     "status_at_order",
     "automation_keeps_hand_set",
+    "fingerprints",
 )
 
 

@@ -5,6 +5,7 @@ from . import partner_lifecycle_queue
 from . import partner_lifecycle_decision
 from . import partner_lifecycle_act
 from . import partner_lifecycle_recalculation
+from . import partner_lifecycle_fingerprint
 from . import partner_lifecycle_reconstruction
 from . import partner_lifecycle_job
 from . import partner_lifecycle_zone

@@ -132,6 +132,15 @@ class ResPartner(models.Model):
         "its status or figures can change without a new order or delivery.",
         groups="base.group_user",
     )
+    lifecycle_fingerprint = fields.Char(
+        string="Decision Fingerprint",
+        copy=False,
+        readonly=True,
+        help="What the client's stored decision rests on (its orders, deliveries, pauses, "
+        "termination, hold, status and the company's settings); empty means the next full "
+        "recalculation decides the client again.",
+        groups="base.group_system",
+    )
     lifecycle_error_order_id = fields.Many2one(
         "sale.order",
         string="Order Not Usable",

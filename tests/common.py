@@ -141,6 +141,8 @@ class LifecycleCommon(TransactionCase):
         recalculation = self.env["partner.lifecycle.recalculation"]
         clients = self.env["res.partner"].browse(recalculation._client_ids(company))
         before = self._stored(clients)
+        # from scratch: no stored fingerprint, every client decided again
+        self.env.cr.execute("UPDATE res_partner SET lifecycle_fingerprint = NULL")
         stats = recalculation._recalculate_company(company, today=today)
         after = self._stored(clients)
         differences = [

@@ -1,0 +1,171 @@
+"""Fingerprints: what a client's stored decision rests on, to skip the clients of a full run
+whose facts cannot have changed since.
+
+A fingerprint is ``<md5 of the facts>:<day of the decision>``, computed on the server
+for many clients at once (one aggregate over the orders, as the decision kernel does).
+The facts are every input the decision reads (``partner.lifecycle.recalculation.
+_read_facts``): the day of each counted order (the sorted list, duplicates kept), the
+main product's quantities when the company expects next orders by consumption, the
+first delivery, the pauses, the termination, the hold; every column a decision writes
+(the status and its day, the figures, the range of the next order, the reason, the
+review date: so that a person's change, or a change made behind the add-on's back,
+shows); the company; and the settings version of the ruling company (the settings the
+engine reads, the status mapping, the add-on's version). Any change of one of them
+changes the md5, so a client whose facts changed is never skipped.
+
+The runs store it after deciding a batch (``partner.lifecycle.decision.
+_store_fingerprints``); the hooks and a person's acts do not: the facts they change
+make the stored fingerprint differ, and the next full run decides those clients again.
+
+A full run decides again a client whose fingerprint is empty or differs from the
+current one, whose review date has come, that is marked, that could not be computed,
+or whose stored decision was made on a later day than the run's.
+"""
+
+import hashlib
+from contextlib import contextmanager
+
+from odoo import api, models
+from odoo.modules import get_manifest
+from odoo.tools import SQL
+
+from .partner_lifecycle_decision import FACT_COLUMNS, HOLD_COLUMNS, TERMINATION_COLUMNS
+
+
+class PartnerLifecycleFingerprint(models.AbstractModel):
+    """The fingerprints of clients' decisions, computed in SQL."""
+
+    _name = "partner.lifecycle.fingerprint"
+    _description = "Client Lifecycle Decision Fingerprint"
+
+    #: Partner columns a fingerprint covers besides the orders and the pauses.
+    _partner_columns = (
+        "lifecycle_status_id",
+        "lifecycle_status_date",
+        "lifecycle_first_delivery_date",
+        "company_id",
+        *FACT_COLUMNS,
+        *HOLD_COLUMNS,
+        *TERMINATION_COLUMNS,
+    )
+
+    @api.model
+    def _settings_version(self, company):
+        """A text that changes with anything of ``company`` the engine reads: its settings,
+        its status mapping, the add-on's version. Override to add what your rules read."""
+        statuses, _role_of = company._lifecycle_role_ids()
+        text = repr(
+            (
+                company.id,
+                company._lifecycle_settings(),
+                sorted(statuses.items()),
+                get_manifest("partner_lifecycle").get("version"),
+            )
+        )
+        return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+    @api.model
+    def _current(self, company, where):
+        """SQL: ``(id, fingerprint)`` of the partners ``p`` matching ``where`` (SQL on ``p``),
+        with the facts of now and no day."""
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        recalculation._flush_facts()
+        day = SQL("(%s - DATE '1970-01-01')::bigint", recalculation._order_day(company))
+        columns = SQL(", ").join(
+            SQL("p.%s", SQL.identifier(name)) for name in self._partner_columns
+        )
+        return SQL(
+            """WITH clients AS MATERIALIZED (SELECT p.id FROM res_partner p WHERE %(where)s),
+               o AS (
+                   SELECT p.id, array_agg(d.day ORDER BY d.day) AS days
+                     FROM res_partner p, res_partner c, sale_order so
+                    CROSS JOIN LATERAL (SELECT %(day)s AS day) d
+                    WHERE %(counted)s AND p.id IN (SELECT id FROM clients)
+                 GROUP BY p.id),
+               pa AS (
+                   SELECT pa.partner_id AS id,
+                          array_agg(ARRAY[pa.date_from, pa.date_to]
+                                    ORDER BY pa.date_from, pa.date_to) AS pauses
+                     FROM partner_lifecycle_pause pa
+                    WHERE pa.partner_id IN (SELECT id FROM clients)
+                 GROUP BY pa.partner_id)
+               SELECT p.id, md5(ROW(%(version)s::text, %(columns)s, o.days, pa.pauses,
+                                    %(quantities)s)::text) AS fingerprint
+                 FROM clients
+                 JOIN res_partner p ON p.id = clients.id
+            LEFT JOIN o ON o.id = p.id
+            LEFT JOIN pa ON pa.id = p.id""",
+            day=day,
+            counted=recalculation._counted_order_clause(),
+            where=where,
+            version=self._settings_version(company),
+            columns=columns,
+            quantities=recalculation._main_product_quantities(company),
+        )
+
+    @api.model
+    def _stale_client_ids(self, company, today, after_id=0):
+        """(ids, count): the ids of the clients of ``company`` above ``after_id`` that a
+        full run must decide again on ``today``, in id order, and the count of all its
+        clients above ``after_id``; the others' decisions stand. One statement compares
+        the fingerprints on the server: only the ids to decide come back."""
+        recalculation = self.env["partner.lifecycle.recalculation"]
+        where = SQL(
+            "%s AND %s AND p.id > %s",
+            self.env["res.partner"]._lifecycle_client_clause("p"),
+            recalculation._company_clause(company),
+            after_id,
+        )
+        with recalculation._without_jit(), self._hash_joins():
+            count, ids = self.env.execute_query(self._stale_query(company, today, where))[0]
+        return ids or [], count
+
+    @contextmanager
+    def _hash_joins(self):
+        """Run the block without nested loops, back to the previous setting after it. The
+        planner counts few clients (their clause is priced far too selective) and loops over
+        the whole order aggregate for each of them; over every client, hash joins win."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT current_setting('enable_nestloop'),"
+                " set_config('enable_nestloop', 'off', true)"
+            )
+        )
+        previous = cr.fetchone()[0]
+        yield
+        cr.execute(SQL("SELECT set_config('enable_nestloop', %s, true)", previous))
+
+    @api.model
+    def _stale_query(self, company, today, where):
+        """SQL, one row: the count of the clients ``p`` matching ``where``, and the ids (in
+        id order) of those to decide again on ``today``."""
+        return SQL(
+            """SELECT count(*), array_agg(f.id ORDER BY f.id) FILTER (
+                          WHERE p.lifecycle_fingerprint IS NULL
+                             OR split_part(p.lifecycle_fingerprint, ':', 1) <> f.fingerprint
+                             OR split_part(p.lifecycle_fingerprint, ':', 2) > %(today)s
+                             OR p.lifecycle_review_date <= %(day)s
+                             OR p.lifecycle_error_date IS NOT NULL
+                             OR EXISTS (SELECT 1 FROM partner_lifecycle_queue q
+                                         WHERE q.partner_id = p.id))
+                 FROM (%(current)s) f
+                 JOIN res_partner p ON p.id = f.id""",
+            current=self._current(company, where),
+            today=today.isoformat(),
+            day=today,
+        )
+
+    @api.model
+    def _update_query(self, company, ids, today):
+        """SQL: store the current fingerprints of the partners ``ids`` (locked by this
+        transaction) decided on ``today``."""
+        stamp = SQL("f.fingerprint || ':' || %s", today.isoformat())
+        return SQL(
+            """UPDATE res_partner p SET lifecycle_fingerprint = %s
+                 FROM (%s) f
+                WHERE p.id = f.id AND p.lifecycle_fingerprint IS DISTINCT FROM %s""",
+            stamp,
+            self._current(company, SQL("p.id = ANY(%s)", list(ids))),
+            stamp,
+        )
