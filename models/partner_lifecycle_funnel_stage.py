@@ -1,0 +1,120 @@
+from odoo import api, models
+from odoo.tools import SQL
+
+from ..engine import roles
+from .partner_lifecycle_report_mixin import WORKING_ROLES
+
+#: The table of each client's funnel stages, kept as its history is written.
+TABLE = "partner_lifecycle_funnel_stage"
+
+
+class PartnerLifecycleFunnelStage(models.AbstractModel):
+    """Each client's funnel stages, read from its history and kept up to date as the
+    history is written, so that the funnel report reads one row per client instead of
+    going through the whole history at every opening.
+
+    The table ``partner_lifecycle_funnel_stage`` holds, for each client with a history
+    row (of its own, not moved from a merged partner): ``first_day``, the day of its
+    first New row (or of its first row when none is New), and the days of its rows
+    into a working role (``working_days``: working, permanent, at risk) and into
+    permanent (``permanent_days``), each day in the time zone of the client's ruling
+    company, by the roles its settings give now. The funnel takes the client's entry
+    into New (its creation day when earlier) and the first working and permanent days
+    on or after it at read time (:meth:`_funnel_query`).
+
+    It is refreshed for the clients whose history changes: every INSERT of history rows
+    (:meth:`partner.lifecycle.history._log_rows`, the rows explaining statuses),
+    merges, and the ORM's create, write and unlink of rows; for every client of a
+    company when its time zone or its status roles change.
+    """
+
+    _name = "partner.lifecycle.funnel.stage"
+    _description = "Client Funnel Stages"
+
+    def _create_table(self):
+        """Create the table if it is missing (install and upgrade)."""
+        self.env.cr.execute(
+            SQL(
+                """CREATE TABLE IF NOT EXISTS %s (
+                       partner_id integer PRIMARY KEY
+                           REFERENCES res_partner(id) ON DELETE CASCADE,
+                       first_day date NOT NULL,
+                       working_days date[] NOT NULL DEFAULT '{}',
+                       permanent_days date[] NOT NULL DEFAULT '{}')""",
+                SQL.identifier(TABLE),
+            )
+        )
+
+    @api.model
+    def _refresh(self, partner_ids=None):
+        """Recompute the stages of these clients from their history (``None``: of every
+        client). Safe to run twice."""
+        if partner_ids is not None:
+            partner_ids = sorted(set(partner_ids))
+            if not partner_ids:
+                return
+        self.env["partner.lifecycle.history"].flush_model()
+        self.env["res.partner"].flush_model(["company_id"])
+        self.env["res.company"].flush_model()
+        mine = SQL("TRUE") if partner_ids is None else SQL("partner_id = ANY(%s)", partner_ids)
+        self.env.cr.execute(SQL("DELETE FROM %s WHERE %s", SQL.identifier(TABLE), mine))
+        events = self.env["partner.lifecycle.history"]._report_events_query(partner_ids)
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO %(table)s (partner_id, first_day, working_days, permanent_days)
+                   SELECT e.partner_id,
+                          COALESCE(min(e.day) FILTER (WHERE e.new_role = %(new)s), min(e.day)),
+                          COALESCE(array_agg(DISTINCT e.day)
+                                   FILTER (WHERE e.new_role IN %(working)s), '{}'),
+                          COALESCE(array_agg(DISTINCT e.day)
+                                   FILTER (WHERE e.new_role = %(permanent)s), '{}')
+                     FROM (%(events)s) e
+                 GROUP BY e.partner_id""",
+                table=SQL.identifier(TABLE),
+                events=events,
+                new=roles.NEW,
+                working=WORKING_ROLES,
+                permanent=roles.PERMANENT,
+            )
+        )
+
+    @api.model
+    def _refresh_companies(self, companies):
+        """Recompute the stages of every client ruled by these companies (their time zone or
+        status roles changed)."""
+        default = self.env["res.company"]._lifecycle_default_company()
+        self.env["res.partner"].flush_model(["company_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT h.partner_id FROM partner_lifecycle_history h
+                     JOIN res_partner p ON p.id = h.partner_id
+                    WHERE COALESCE(p.company_id, %s) = ANY(%s)""",
+                default.id,
+                companies.ids,
+            )
+        )
+        self._refresh([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _funnel_query(self):
+        """SQL rows ``(partner_id, date_new, date_working, date_permanent)`` of the funnel:
+        every client with a history row, and every client (by
+        :meth:`res.partner._lifecycle_client_clause`) without one, entering New on its
+        creation day when that is earlier than its first stage."""
+        companies = self.env["res.company"]
+        return SQL(
+            """SELECT p.id AS partner_id, x.date_new,
+                      (SELECT min(d) FROM unnest(s.working_days) d
+                        WHERE d >= x.date_new) AS date_working,
+                      (SELECT min(d) FROM unnest(s.permanent_days) d
+                        WHERE d >= x.date_new) AS date_permanent
+                 FROM res_partner p
+                 JOIN res_company rc ON rc.id = %(company)s
+            LEFT JOIN %(table)s s ON s.partner_id = p.id
+                CROSS JOIN LATERAL (SELECT LEAST(%(created)s, s.first_day) AS date_new) x
+                WHERE s.partner_id IS NOT NULL OR (%(client)s)""",
+            table=SQL.identifier(TABLE),
+            created=companies._lifecycle_date_sql(SQL("p.create_date"), "rc"),
+            company=companies._lifecycle_ruling_company_sql("p"),
+            client=self.env["res.partner"]._lifecycle_client_clause("p"),
+        )
