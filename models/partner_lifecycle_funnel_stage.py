@@ -32,10 +32,14 @@ class PartnerLifecycleFunnelStage(models.AbstractModel):
     _description = "Client Funnel Stages"
 
     def _create_table(self):
-        """Create the table if it is missing (install and upgrade)."""
+        """Create the table if it is missing (install and upgrade), filled from the history
+        that is there already (none on an install: the install hook fills it)."""
+        self.env.cr.execute(SQL("SELECT to_regclass(%s)", TABLE))
+        if self.env.cr.fetchone()[0]:
+            return
         self.env.cr.execute(
             SQL(
-                """CREATE TABLE IF NOT EXISTS %s (
+                """CREATE TABLE %s (
                        partner_id integer PRIMARY KEY
                            REFERENCES res_partner(id) ON DELETE CASCADE,
                        first_day date NOT NULL,
@@ -44,6 +48,7 @@ class PartnerLifecycleFunnelStage(models.AbstractModel):
                 SQL.identifier(TABLE),
             )
         )
+        self._refresh()
 
     @api.model
     def _refresh(self, partner_ids=None):
