@@ -99,10 +99,18 @@ class PartnerLifecycleHistory(models.Model):
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
     old_status_id = fields.Many2one(
-        "partner.lifecycle.status", string="From Status", ondelete="set null", readonly=True
+        "partner.lifecycle.status",
+        string="From Status",
+        ondelete="set null",
+        index=True,
+        readonly=True,
     )
     new_status_id = fields.Many2one(
-        "partner.lifecycle.status", string="To Status", ondelete="set null", readonly=True
+        "partner.lifecycle.status",
+        string="To Status",
+        ondelete="set null",
+        index=True,
+        readonly=True,
     )
     old_status_color = fields.Integer(related="old_status_id.color", string="From Status Color")
     new_status_color = fields.Integer(related="new_status_id.color", string="To Status Color")
