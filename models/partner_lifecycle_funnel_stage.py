@@ -14,13 +14,12 @@ class PartnerLifecycleFunnelStage(models.AbstractModel):
     going through the whole history at every opening.
 
     The table ``partner_lifecycle_funnel_stage`` holds, for each client with a history
-    row (of its own, not moved from a merged partner): ``first_day``, the day of its
-    first New row (or of its first row when none is New), and the days of its rows
-    into a working role (``working_days``: working, permanent, at risk) and into
-    permanent (``permanent_days``), each day in the time zone of the client's ruling
-    company, by the roles its settings give now. The funnel takes the client's entry
-    into New (its creation day when earlier) and the first working and permanent days
-    on or after it at read time (:meth:`_funnel_query`).
+    row (of its own, not moved from a merged partner): ``date_new``, the day it entered
+    New (its creation day, or its first New row when that is earlier; its first row when
+    none is New), and the first days on or after it that it was in work
+    (``date_working``: working, permanent or at risk) and permanent
+    (``date_permanent``), each day in the time zone of the client's ruling company, by
+    the roles its settings give.
 
     It is refreshed for the clients whose history changes: every INSERT of history rows
     (:meth:`partner.lifecycle.history._log_rows`, the rows explaining statuses),
@@ -42,9 +41,9 @@ class PartnerLifecycleFunnelStage(models.AbstractModel):
                 """CREATE TABLE %s (
                        partner_id integer PRIMARY KEY
                            REFERENCES res_partner(id) ON DELETE CASCADE,
-                       first_day date NOT NULL,
-                       working_days date[] NOT NULL DEFAULT '{}',
-                       permanent_days date[] NOT NULL DEFAULT '{}')""",
+                       date_new date NOT NULL,
+                       date_working date,
+                       date_permanent date)""",
                 SQL.identifier(TABLE),
             )
         )
@@ -59,24 +58,34 @@ class PartnerLifecycleFunnelStage(models.AbstractModel):
             if not partner_ids:
                 return
         self.env["partner.lifecycle.history"].flush_model()
-        self.env["res.partner"].flush_model(["company_id"])
+        self.env["res.partner"].flush_model(["company_id", "create_date"])
         self.env["res.company"].flush_model()
         mine = SQL("TRUE") if partner_ids is None else SQL("partner_id = ANY(%s)", partner_ids)
         self.env.cr.execute(SQL("DELETE FROM %s WHERE %s", SQL.identifier(TABLE), mine))
-        events = self.env["partner.lifecycle.history"]._report_events_query(partner_ids)
+        companies = self.env["res.company"]
         self.env.cr.execute(
             SQL(
-                """INSERT INTO %(table)s (partner_id, first_day, working_days, permanent_days)
-                   SELECT e.partner_id,
-                          COALESCE(min(e.day) FILTER (WHERE e.new_role = %(new)s), min(e.day)),
-                          COALESCE(array_agg(DISTINCT e.day)
-                                   FILTER (WHERE e.new_role IN %(working)s), '{}'),
-                          COALESCE(array_agg(DISTINCT e.day)
-                                   FILTER (WHERE e.new_role = %(permanent)s), '{}')
-                     FROM (%(events)s) e
-                 GROUP BY e.partner_id""",
+                """WITH events AS (%(events)s),
+                   firsts AS (
+                       SELECT partner_id,
+                              COALESCE(min(day) FILTER (WHERE new_role = %(new)s), min(day)) AS day
+                         FROM events GROUP BY partner_id),
+                   starts AS (
+                       SELECT f.partner_id, LEAST(%(created)s, f.day) AS day
+                         FROM firsts f
+                         JOIN res_partner p ON p.id = f.partner_id
+                         JOIN res_company rc ON rc.id = %(company)s)
+                   INSERT INTO %(table)s (partner_id, date_new, date_working, date_permanent)
+                   SELECT s.partner_id, s.day,
+                          min(e.day) FILTER (WHERE e.new_role IN %(working)s),
+                          min(e.day) FILTER (WHERE e.new_role = %(permanent)s)
+                     FROM starts s
+                LEFT JOIN events e ON e.partner_id = s.partner_id AND e.day >= s.day
+                 GROUP BY s.partner_id, s.day""",
                 table=SQL.identifier(TABLE),
-                events=events,
+                events=self.env["partner.lifecycle.history"]._report_events_query(partner_ids),
+                created=companies._lifecycle_date_sql(SQL("p.create_date"), "rc"),
+                company=companies._lifecycle_ruling_company_sql("p"),
                 new=roles.NEW,
                 working=WORKING_ROLES,
                 permanent=roles.PERMANENT,
@@ -103,21 +112,19 @@ class PartnerLifecycleFunnelStage(models.AbstractModel):
     @api.model
     def _funnel_query(self):
         """SQL rows ``(partner_id, date_new, date_working, date_permanent)`` of the funnel:
-        every client with a history row, and every client (by
+        the stages of every client with a history row, and every client (by
         :meth:`res.partner._lifecycle_client_clause`) without one, entering New on its
-        creation day when that is earlier than its first stage."""
+        creation day."""
         companies = self.env["res.company"]
         return SQL(
-            """SELECT p.id AS partner_id, x.date_new,
-                      (SELECT min(d) FROM unnest(s.working_days) d
-                        WHERE d >= x.date_new) AS date_working,
-                      (SELECT min(d) FROM unnest(s.permanent_days) d
-                        WHERE d >= x.date_new) AS date_permanent
+            """SELECT s.partner_id, s.date_new, s.date_working, s.date_permanent
+                 FROM %(table)s s
+            UNION ALL
+               SELECT p.id, %(created)s, NULL::date, NULL::date
                  FROM res_partner p
                  JOIN res_company rc ON rc.id = %(company)s
-            LEFT JOIN %(table)s s ON s.partner_id = p.id
-                CROSS JOIN LATERAL (SELECT LEAST(%(created)s, s.first_day) AS date_new) x
-                WHERE s.partner_id IS NOT NULL OR (%(client)s)""",
+                WHERE %(client)s
+                  AND NOT EXISTS (SELECT 1 FROM %(table)s s WHERE s.partner_id = p.id)""",
             table=SQL.identifier(TABLE),
             created=companies._lifecycle_date_sql(SQL("p.create_date"), "rc"),
             company=companies._lifecycle_ruling_company_sql("p"),

@@ -26,24 +26,24 @@ class TestFunnelStages(LifecycleCommon):
             for row in rows
         )
 
+    def _created(self, name, steps):
+        """A client created on 1 January 2026 at 09:00 UTC with the history ``steps``."""
+        client = self._client(name)
+        self.env.flush_all()
+        moment = datetime(2026, 1, 1, 9, 0)
+        self.env.cr.execute(
+            SQL("UPDATE res_partner SET create_date = %s WHERE id = %s", moment, client.id)
+        )
+        client.invalidate_recordset(["create_date"])
+        return self._set_history(client, steps)
+
     def _two_clients(self):
         new, working, permanent = self.status_new, self.status_working, self.status_permanent
-        first = self._set_history(
-            self._client("Stage A"),
+        first = self._created(
+            "Stage A",
             [(date(2026, 1, 5), new), (date(2026, 1, 9), working), (date(2026, 2, 9), permanent)],
         )
-        second = self._set_history(
-            self._client("Stage B"), [(date(2026, 3, 1), new), (date(2026, 3, 4), working)]
-        )
-        for client in first | second:
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE res_partner SET create_date = %s WHERE id = %s",
-                    datetime(2026, 1, 1, 9, 0),
-                    client.id,
-                )
-            )
-        (first | second).invalidate_recordset(["create_date"])
+        second = self._created("Stage B", [(date(2026, 3, 1), new), (date(2026, 3, 4), working)])
         return first, second
 
     def test_migration_fills_the_stages_of_an_older_database(self):
@@ -95,7 +95,7 @@ class TestFunnelStages(LifecycleCommon):
         self.assertEqual(rows.date_new, date(2026, 6, 1))
         self.env.cr.execute(
             SQL(
-                "SELECT first_day FROM partner_lifecycle_funnel_stage WHERE partner_id = %s",
+                "SELECT date_new FROM partner_lifecycle_funnel_stage WHERE partner_id = %s",
                 client.id,
             )
         )
