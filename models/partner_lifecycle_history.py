@@ -381,7 +381,7 @@ class PartnerLifecycleHistory(models.Model):
         self.env["partner.lifecycle.funnel.stage"]._refresh([*merged, client.id])
 
     @api.model
-    def _report_events_query(self, partner_ids=None):
+    def _report_events_query(self, partner_ids=None, status_ids=None):
         """SQL rows of the history as the lifecycle reports read it: the client's own
         changes, not those moved to it from merged partners (``merged_from``).
 
@@ -389,10 +389,18 @@ class PartnerLifecycleHistory(models.Model):
         ``old_status_id``, ``new_status_id``, its ``day`` in the time zone of the
         client's company, and ``old_role``/``new_role``: the roles of its statuses in
         that company's settings now (NULL for a status of no role). Override to
-        leave changes out of every report. With ``partner_ids``, those clients' changes only.
+        leave changes out of every report. With ``partner_ids``, those clients' changes only;
+        with ``status_ids``, the changes from or to one of these statuses only.
         """
         companies = self.env["res.company"]
         mine = SQL() if partner_ids is None else SQL("AND h.partner_id = ANY(%s)", partner_ids)
+        if status_ids is not None:
+            mine = SQL(
+                "%s AND (h.new_status_id = ANY(%s) OR h.old_status_id = ANY(%s))",
+                mine,
+                status_ids,
+                status_ids,
+            )
         return SQL(
             """SELECT h.id, h.partner_id, h.date, h.origin, h.old_status_id, h.new_status_id,
                       %(day)s AS day,

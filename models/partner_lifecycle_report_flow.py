@@ -55,11 +55,11 @@ class PartnerLifecycleReportFlow(models.Model):
                    CASE WHEN e.new_role = %(sleeping)s THEN 1 ELSE -1 END AS sleeping_change
               FROM events e
               JOIN res_partner p ON p.id = e.partner_id
-             WHERE (e.new_status_id = ANY(%(asleep)s) OR e.old_status_id = ANY(%(asleep)s))
-               AND (e.new_role IS NOT DISTINCT FROM %(sleeping)s)
+             WHERE (e.new_role IS NOT DISTINCT FROM %(sleeping)s)
                    <> (e.old_role IS NOT DISTINCT FROM %(sleeping)s)""",
-            asleep=self._sleeping_status_ids(),
-            events=self.env["partner.lifecycle.history"]._report_events_query(),
+            events=self.env["partner.lifecycle.history"]._report_events_query(
+                status_ids=self._sleeping_status_ids()
+            ),
             sleeping=roles.SLEEPING,
             former=roles.FORMER,
         )
