@@ -22,6 +22,7 @@ def post_init_hook(env):
         env["partner.lifecycle.reconstruction"]._reconstruct_history(company)
         env["sale.order"]._lifecycle_fill_status_at_order(company)
     companies._lifecycle_fill_delivery_categories()
+    env["partner.lifecycle.funnel.stage"]._refresh()
 
 
 def _record_first_deliveries(env, company):
@@ -57,3 +58,4 @@ def uninstall_hook(env):
         )
     env.cr.execute(SQL("DELETE FROM ir_config_parameter WHERE key LIKE %s", "partner_lifecycle.%"))
     env.cr.execute(SQL("DROP INDEX IF EXISTS sale_order_lifecycle_client_day_index"))
+    env.cr.execute(SQL("DROP TABLE IF EXISTS partner_lifecycle_funnel_stage"))

@@ -97,7 +97,7 @@ from ..models.partner_lifecycle_decision import FACT_COLUMNS
 from ..models.sale_order import SaleOrder
 from ..models.stock_picking import StockPicking
 from . import backtest as bench_backtest
-from . import generate, naive, planning
+from . import generate, naive, planning, screens
 
 RESULTS = Path(__file__).resolve().parent / "results"
 #: Pairs of each hook path run first and not counted.
@@ -827,7 +827,7 @@ def targets(result):
         check(
             f"(e) hooks on the {path.replace('_', '-')} path <= 5 %", added, HOOK_MAX_PERCENT, "%"
         )
-    return checks
+    return checks + screens.checks(result)
 
 
 def _header(result):
@@ -931,6 +931,7 @@ def table(result):
     lines += _hook_lines(result)
     if "planning" in result:
         lines += planning.day_lines(result["planning"])
+    lines += screens.lines(result)
     lines.append(_memory_line(result))
     return "\n".join(lines + _target_lines(result))
 
@@ -983,6 +984,12 @@ def parse_args(argv):
         "--only-nightly",
         action="store_true",
         help="floors once, the clients computed once (quiet, at-risk on), then (f) only",
+    )
+    parser.add_argument("--skip-screens", action="store_true", help="no (i)")
+    parser.add_argument(
+        "--only-screens",
+        action="store_true",
+        help="floors once, the clients computed once if never computed, then (i) only",
     )
     parser.add_argument("--output", type=Path, help="JSON file (default: in bench/results/)")
     return parser.parse_args(argv)
@@ -1061,6 +1068,17 @@ def prepare_nightly(env, company, ids, today, result):
     print(f"clients computed in {result['prepare_run']['seconds']:.1f} s", flush=True)
 
 
+def prepare_screens(env, company, ids, today, result):
+    """``--only-screens``: the floors once; clients never computed (freshly generated) are
+    computed once from scratch and their history reconstructed, as an install does."""
+    floors(env, company, ids, today, result)
+    summarize_floors(result)
+    if not screens.computed(env):
+        result["prepare_run"] = full_recalculation(env, company, today, quiet=True)
+        result["prepare_history"] = reconstruction(env, company, today)
+        vacuum_analyze(env)
+
+
 def main(env, argv):
     args = parse_args(argv)
     company = env.company
@@ -1092,7 +1110,10 @@ def main(env, argv):
     }
     env.cr.rollback()
     print(f"{len(ids):,} clients, {result['confirmed_orders']:,} confirmed orders", flush=True)
-    if args.only_nightly:
+    if args.only_screens:
+        prepare_screens(env, company, ids, today, result)
+        args.skip_planning = args.skip_nightly = args.skip_hooks = True
+    elif args.only_nightly:
         prepare_nightly(env, company, ids, today, result)
     else:
         measure_runs(env, company, ids, today, args, result)
@@ -1120,6 +1141,8 @@ def main(env, argv):
     if not args.skip_hooks:
         moment = company_moment(company, today + timedelta(days=days + 1), ORDERS_AT)
         result["hooks"] = hook_overhead(env, company, ids, args.repeat, args.seed, moment)
+    if not args.skip_screens:
+        result["screens"] = screens.measure(env, today, args.runs, len(ids))
     result["peak_mb"]["process"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["machine"]["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
     result["targets"] = targets(result)

@@ -19,6 +19,7 @@ from . import partner_lifecycle_backtest
 from . import partner_lifecycle_backtest_line
 from . import res_company
 from . import res_company_documents
+from . import res_company_funnel
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_delivery
@@ -28,6 +29,7 @@ from . import sale_order
 from . import stock_picking
 from . import stock_move
 from . import partner_lifecycle_report_mixin
+from . import partner_lifecycle_funnel_stage
 from . import partner_lifecycle_report_funnel
 from . import partner_lifecycle_report_flow
 from . import partner_lifecycle_report_cohort

@@ -99,10 +99,18 @@ class PartnerLifecycleHistory(models.Model):
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
     old_status_id = fields.Many2one(
-        "partner.lifecycle.status", string="From Status", ondelete="set null", readonly=True
+        "partner.lifecycle.status",
+        string="From Status",
+        ondelete="set null",
+        index=True,
+        readonly=True,
     )
     new_status_id = fields.Many2one(
-        "partner.lifecycle.status", string="To Status", ondelete="set null", readonly=True
+        "partner.lifecycle.status",
+        string="To Status",
+        ondelete="set null",
+        index=True,
+        readonly=True,
     )
     old_status_color = fields.Integer(related="old_status_id.color", string="From Status Color")
     new_status_color = fields.Integer(related="new_status_id.color", string="To Status Color")
@@ -127,6 +135,25 @@ class PartnerLifecycleHistory(models.Model):
         help="The chatter line of this automatic change, still to be written by the "
         "scheduled action (a note that notifies the client's salesperson, or a plain line).",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env["partner.lifecycle.funnel.stage"]._refresh(records.partner_id.ids)
+        return records
+
+    def write(self, vals):
+        before = self.partner_id.ids
+        result = super().write(vals)
+        if set(vals) & {"partner_id", "date", "old_status_id", "new_status_id", "merged_from"}:
+            self.env["partner.lifecycle.funnel.stage"]._refresh([*before, *self.partner_id.ids])
+        return result
+
+    def unlink(self):
+        partners = self.partner_id.ids
+        result = super().unlink()
+        self.env["partner.lifecycle.funnel.stage"]._refresh(partners)
+        return result
 
     @api.depends("reason_code", "reason_params", "note", "merged_from")
     @api.depends_context("lang")
@@ -224,6 +251,7 @@ class PartnerLifecycleHistory(models.Model):
             )
         )
         self.env["res.partner"].invalidate_model(["lifecycle_history_ids"])
+        self.env["partner.lifecycle.funnel.stage"]._refresh(row.partner_id for row in rows)
         if announce and any(row.origin == "automatic" for row in rows):
             self._trigger_announce()
 
@@ -331,6 +359,13 @@ class PartnerLifecycleHistory(models.Model):
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
+                "SELECT DISTINCT partner_id FROM partner_lifecycle_history WHERE id = ANY(%s)",
+                list(rows),
+            )
+        )
+        merged = [row[0] for row in self.env.cr.fetchall()]
+        self.env.cr.execute(
+            SQL(
                 """UPDATE partner_lifecycle_history h
                       SET partner_id = p.id, company_id = p.company_id, salesperson_id = p.user_id,
                           merged_from = COALESCE(h.merged_from, v.name), announce = NULL
@@ -343,9 +378,10 @@ class PartnerLifecycleHistory(models.Model):
         )
         self.invalidate_model()
         self.env["res.partner"].invalidate_model(["lifecycle_history_ids"])
+        self.env["partner.lifecycle.funnel.stage"]._refresh([*merged, client.id])
 
     @api.model
-    def _report_events_query(self):
+    def _report_events_query(self, partner_ids=None, status_ids=None):
         """SQL rows of the history as the lifecycle reports read it: the client's own
         changes, not those moved to it from merged partners (``merged_from``).
 
@@ -353,9 +389,18 @@ class PartnerLifecycleHistory(models.Model):
         ``old_status_id``, ``new_status_id``, its ``day`` in the time zone of the
         client's company, and ``old_role``/``new_role``: the roles of its statuses in
         that company's settings now (NULL for a status of no role). Override to
-        leave changes out of every report.
+        leave changes out of every report. With ``partner_ids``, those clients' changes only;
+        with ``status_ids``, the changes from or to one of these statuses only.
         """
         companies = self.env["res.company"]
+        mine = SQL() if partner_ids is None else SQL("AND h.partner_id = ANY(%s)", partner_ids)
+        if status_ids is not None:
+            mine = SQL(
+                "%s AND (h.new_status_id = ANY(%s) OR h.old_status_id = ANY(%s))",
+                mine,
+                status_ids,
+                status_ids,
+            )
         return SQL(
             """SELECT h.id, h.partner_id, h.date, h.origin, h.old_status_id, h.new_status_id,
                       %(day)s AS day,
@@ -365,7 +410,8 @@ class PartnerLifecycleHistory(models.Model):
                  JOIN res_company rc ON rc.id = %(company)s
             LEFT JOIN (%(roles)s) ro ON ro.company_id = rc.id AND ro.status_id = h.old_status_id
             LEFT JOIN (%(roles)s) rn ON rn.company_id = rc.id AND rn.status_id = h.new_status_id
-                WHERE h.merged_from IS NULL""",
+                WHERE h.merged_from IS NULL %(mine)s""",
+            mine=mine,
             day=companies._lifecycle_date_sql(SQL("h.date"), "rc"),
             company=companies._lifecycle_ruling_company_sql("p"),
             roles=companies._lifecycle_roles_query(),

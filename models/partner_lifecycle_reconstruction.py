@@ -240,7 +240,10 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
                 roles=companies._lifecycle_roles_query(),
             )
         )
-        return self.env.cr.rowcount
+        added = self.env.cr.rowcount
+        if added:
+            self.env["partner.lifecycle.funnel.stage"]._refresh(ids)
+        return added
 
     @api.model
     def _complete_after_upgrade(self):

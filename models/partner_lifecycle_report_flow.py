@@ -38,6 +38,12 @@ class PartnerLifecycleReportFlow(models.Model):
         "change in the number of sleeping clients.",
     )
 
+    def _sleeping_status_ids(self):
+        """The statuses some company maps to sleeping: a change into or out of sleeping
+        has one of them on one side, which the status indexes of the history find."""
+        companies = self.env["res.company"].sudo().with_context(active_test=False).search([])
+        return companies.lifecycle_status_sleeping_id.ids
+
     def _query(self):
         return SQL(
             """WITH events AS (%(events)s)
@@ -51,7 +57,9 @@ class PartnerLifecycleReportFlow(models.Model):
               JOIN res_partner p ON p.id = e.partner_id
              WHERE (e.new_role IS NOT DISTINCT FROM %(sleeping)s)
                    <> (e.old_role IS NOT DISTINCT FROM %(sleeping)s)""",
-            events=self.env["partner.lifecycle.history"]._report_events_query(),
+            events=self.env["partner.lifecycle.history"]._report_events_query(
+                status_ids=self._sleeping_status_ids()
+            ),
             sleeping=roles.SLEEPING,
             former=roles.FORMER,
         )

@@ -1,8 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..engine import roles
-from .partner_lifecycle_report_mixin import MEDIAN, WORKING_ROLES
+from .partner_lifecycle_report_mixin import MEDIAN
 
 
 class PartnerLifecycleReportFunnel(models.Model):
@@ -15,7 +14,8 @@ class PartnerLifecycleReportFunnel(models.Model):
     history row if that is earlier (a past rebuilt from the orders); the days
     to Working and to Permanent count from that day. Averages of the 0/1 rates
     are conversion rates (at most 100 %); the median days are exact medians
-    over the clients of each cell.
+    over the clients of each cell. The stages are read from
+    ``partner.lifecycle.funnel.stage``, kept as the history is written.
     """
 
     _name = "partner.lifecycle.report.funnel"
@@ -92,28 +92,14 @@ class PartnerLifecycleReportFunnel(models.Model):
         readonly=True,
     )
 
+    def init(self):
+        result = super().init()
+        self.env["partner.lifecycle.funnel.stage"]._create_table()
+        return result
+
     def _query(self):
-        companies = self.env["res.company"]
         return SQL(
-            """WITH events AS (%(events)s),
-               firsts AS (
-                   SELECT partner_id,
-                          COALESCE(min(day) FILTER (WHERE new_role = %(new)s), min(day)) AS day
-                     FROM events GROUP BY partner_id),
-               starts AS (
-                   SELECT p.id AS partner_id, LEAST(%(created)s, f.day) AS day
-                     FROM res_partner p
-                     JOIN res_company rc ON rc.id = %(company)s
-                LEFT JOIN firsts f ON f.partner_id = p.id
-                    WHERE f.partner_id IS NOT NULL OR (%(client)s)),
-               stages AS (
-                   SELECT s.partner_id, s.day AS date_new,
-                          min(e.day) FILTER (WHERE e.new_role IN %(working)s) AS date_working,
-                          min(e.day) FILTER (WHERE e.new_role = %(permanent)s) AS date_permanent
-                     FROM starts s
-                LEFT JOIN events e ON e.partner_id = s.partner_id AND e.day >= s.day
-                 GROUP BY s.partner_id, s.day)
-            SELECT p.id AS id, p.id AS partner_id, p.company_id, p.user_id,
+            """SELECT p.id AS id, p.id AS partner_id, p.company_id, p.user_id,
                    p.lifecycle_zone_id AS zone_id, p.lifecycle_status_id AS status_id,
                    st.date_new, st.date_working, st.date_permanent,
                    (st.date_working IS NOT NULL)::int AS working_count,
@@ -125,13 +111,7 @@ class PartnerLifecycleReportFunnel(models.Model):
                    (st.date_working - st.date_new)::float AS days_to_working_median,
                    (st.date_permanent - st.date_new)::float AS days_to_permanent,
                    (st.date_permanent - st.date_new)::float AS days_to_permanent_median
-              FROM stages st
+              FROM (%s) st
               JOIN res_partner p ON p.id = st.partner_id""",
-            events=self.env["partner.lifecycle.history"]._report_events_query(),
-            created=companies._lifecycle_date_sql(SQL("p.create_date"), "rc"),
-            company=companies._lifecycle_ruling_company_sql("p"),
-            client=self.env["res.partner"]._lifecycle_client_clause("p"),
-            new=roles.NEW,
-            working=WORKING_ROLES,
-            permanent=roles.PERMANENT,
+            self.env["partner.lifecycle.funnel.stage"]._funnel_query(),
         )

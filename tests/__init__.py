@@ -39,3 +39,4 @@ from . import test_planning_migration
 from . import test_reports_figures
 from . import test_fingerprint
 from . import test_fingerprint_migration
+from . import test_funnel_stages

@@ -22,13 +22,13 @@ class TestReportFigures(LifecycleCommon):
 
     def _created(self, name, moment, steps):
         """A client created at the UTC ``moment`` with the history ``steps`` (none: no row)."""
-        client = self._set_history(self._client(name), steps)
+        client = self._client(name)
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE res_partner SET create_date = %s WHERE id = %s", (moment, client.id)
         )
         client.invalidate_recordset(["create_date"])
-        return client
+        return self._set_history(client, steps)
 
     # ------------------------------------------------------------------ funnel
     def test_funnel_base_counts_clients_without_orders(self):

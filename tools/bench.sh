@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: N generated clients in a fresh database, the recalculation measured (docs/benchmark.md).
 #
-#     tools/bench.sh [--clients N] [--today YYYY-MM-DD] [--no-lines] [--keep] [-- BENCHMARK OPTIONS]
+#     tools/bench.sh [--clients N] [--today YYYY-MM-DD] [--no-lines] [--keep] [--reuse] [-- BENCHMARK OPTIONS]
 #
 # Makes a fresh database pl_bench_<N> (a copy of the cached sale_stock template, see
 # tools/lib.sh), installs the add-on, loads N generated clients with two years of orders
@@ -15,9 +15,12 @@
 #
 # BENCHMARK OPTIONS: --runs N (3), --sample N (clients of the naive loop, 1000), --repeat N
 # (pairs of each hook path, 60), --day-lines (orders of the simulated days get a line),
-# --skip-naive, --skip-nightly, --skip-hooks, --skip-planning, --only-nightly (the floors once, the clients
-# computed once, then (f) alone: for 1,000,000 clients).
-# The database is dropped at the end, unless --keep. Needs Odoo 18, like tools/check.sh.
+# --skip-naive, --skip-nightly, --skip-hooks, --skip-planning, --skip-screens, --only-nightly (the floors
+# once, the clients computed once, then (f) alone: for 1,000,000 clients), --only-screens (the floors
+# once, then the screens (i) alone).
+# The database is dropped at the end, unless --keep. With --reuse, the kept database pl_bench_<N> is
+# measured again after upgrading the add-on on it (no creation, no generation; it is kept).
+# Needs Odoo 18, like tools/check.sh.
 # shellcheck disable=SC2317 # cleanup runs through trap
 set -uo pipefail
 # shellcheck source=tools/lib.sh
@@ -27,6 +30,7 @@ cd "$PL_ROOT" || exit 1
 CLIENTS=100000
 TODAY=$(date -u +%F)
 KEEP=0
+REUSE=0
 GENERATE_ARGS=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -40,12 +44,13 @@ while [ $# -gt 0 ]; do
             ;;
         --no-lines) GENERATE_ARGS+=(--no-lines) ;;
         --keep) KEEP=1 ;;
+        --reuse) REUSE=1 KEEP=1 ;;
         --)
             shift
             break
             ;;
         -h | --help)
-            sed -n '2,20p' "$0" | cut -c3-
+            sed -n '2,23p' "$0" | cut -c3-
             exit 0
             ;;
         *)
@@ -79,14 +84,20 @@ bench_python() {
         --log-level=warn --log-handler=odoo.addons.partner_lifecycle:INFO -- "$@"
 }
 
-pl_say "Creating the database $DB and installing partner_lifecycle"
-pl_drop_db "$CONFIG" "$DB"
-pl_new_db "$CONFIG" "$DB" || exit 1
-pl_odoo "$PL_VENV/bin/python" "$CONFIG" -d "$DB" -i partner_lifecycle --stop-after-init \
-    --log-level=warn || exit 1
+if [ "$REUSE" = 1 ]; then
+    pl_say "Upgrading partner_lifecycle on the kept database $DB"
+    pl_odoo "$PL_VENV/bin/python" "$CONFIG" -d "$DB" -u partner_lifecycle --stop-after-init \
+        --log-level=warn || exit 1
+else
+    pl_say "Creating the database $DB and installing partner_lifecycle"
+    pl_drop_db "$CONFIG" "$DB"
+    pl_new_db "$CONFIG" "$DB" || exit 1
+    pl_odoo "$PL_VENV/bin/python" "$CONFIG" -d "$DB" -i partner_lifecycle --stop-after-init \
+        --log-level=warn || exit 1
 
-pl_say "Loading $CLIENTS clients (bench/generate.py)"
-bench_python generate --clients "$CLIENTS" --today "$TODAY" "${GENERATE_ARGS[@]}" >&2 || exit 1
+    pl_say "Loading $CLIENTS clients (bench/generate.py)"
+    bench_python generate --clients "$CLIENTS" --today "$TODAY" "${GENERATE_ARGS[@]}" >&2 || exit 1
+fi
 
 pl_say "Measuring (bench/benchmark.py)"
 bench_python benchmark --today "$TODAY" "$@"
