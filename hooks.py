@@ -22,6 +22,7 @@ def post_init_hook(env):
         env["partner.lifecycle.reconstruction"]._reconstruct_history(company)
         env["sale.order"]._lifecycle_fill_status_at_order(company)
     companies._lifecycle_fill_delivery_categories()
+    env["partner.lifecycle.cohort.store"]._rebuild(companies)
 
 
 def _record_first_deliveries(env, company):
@@ -57,3 +58,9 @@ def uninstall_hook(env):
         )
     env.cr.execute(SQL("DELETE FROM ir_config_parameter WHERE key LIKE %s", "partner_lifecycle.%"))
     env.cr.execute(SQL("DROP INDEX IF EXISTS sale_order_lifecycle_client_day_index"))
+    for table in (  # the closed months of the cohort report (partner.lifecycle.cohort.store)
+        "partner_lifecycle_cohort_client_month",
+        "partner_lifecycle_cohort_cell",
+        "partner_lifecycle_cohort_closed",
+    ):
+        env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
