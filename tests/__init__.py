@@ -37,3 +37,4 @@ from . import test_next_order_range
 from . import test_planning_day
 from . import test_planning_migration
 from . import test_reports_figures
+from . import test_report_cohort_store
