@@ -23,7 +23,9 @@ class PartnerLifecycleHistory(models.Model):
 
     def _cohort_rewritten(self):
         """Write again the closed months these rows fall in."""
-        self._cohort_rewritten_pairs([(row.partner_id.id, row.date) for row in self.sudo().exists()])
+        self._cohort_rewritten_pairs(
+            [(row.partner_id.id, row.date) for row in self.sudo().exists()]
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

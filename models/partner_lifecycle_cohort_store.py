@@ -75,7 +75,9 @@ class PartnerLifecycleCohortStore(models.AbstractModel):
     @api.model
     def _closed_months(self):
         """The last closed month of each company that has one: company id -> first day."""
-        return dict(self.env.execute_query(SQL("SELECT company_id, month FROM %s", SQL.identifier(CLOSED))))
+        return dict(
+            self.env.execute_query(SQL("SELECT company_id, month FROM %s", SQL.identifier(CLOSED)))
+        )
 
     @api.model
     def _current_month(self, company):
@@ -181,7 +183,8 @@ class PartnerLifecycleCohortStore(models.AbstractModel):
         the counts and delete them, then store ``rows`` (a query of :meth:`_live_rows`)
         and count them in."""
         key = SQL(", ").join(
-            SQL("COALESCE(%s, 0)", SQL.identifier(name)) if name.endswith("_id")
+            SQL("COALESCE(%s, 0)", SQL.identifier(name))
+            if name.endswith("_id")
             else SQL.identifier(name)
             for name in CELL_KEY
         )
@@ -256,7 +259,10 @@ class PartnerLifecycleCohortStore(models.AbstractModel):
         if not companies:
             return
         self._flush()
-        last = {company.id: self._current_month(company) - relativedelta(months=1) for company in companies}
+        last = {
+            company.id: self._current_month(company) - relativedelta(months=1)
+            for company in companies
+        }
         self._replace(
             SQL("ruling_company_id = ANY(%s)", companies.ids),
             self._live_rows([(company_id, None, month) for company_id, month in last.items()]),
@@ -302,7 +308,11 @@ class PartnerLifecycleCohortStore(models.AbstractModel):
             return
         companies = self.env["res.company"].sudo().browse(closed).exists()
         bounds = [
-            (company.id, None, min(closed[company.id], self._current_month(company) - relativedelta(months=1)))
+            (
+                company.id,
+                None,
+                min(closed[company.id], self._current_month(company) - relativedelta(months=1)),
+            )
             for company in companies
         ]
         for start in range(0, len(partner_ids), BATCH):

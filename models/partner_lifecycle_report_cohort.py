@@ -14,7 +14,15 @@ MONTHS = 10000
 CELLS_KEY = "lifecycle_cohort_cells"
 #: Fields a cell of closed months carries: a read grouped and filtered on these alone
 #: reads the cells, not one row per client.
-CELL_FIELDS = {"company_id", "cohort_month", "month_index", "month", "status_id", "user_id", "zone_id"}
+CELL_FIELDS = {
+    "company_id",
+    "cohort_month",
+    "month_index",
+    "month",
+    "status_id",
+    "user_id",
+    "zone_id",
+}
 #: Figures a cell gives exactly (the count of clients, the active ones, the share).
 CELL_AGGREGATES = {"__count", "active_count:sum", "active_rate:avg"}
 
@@ -113,7 +121,8 @@ class PartnerLifecycleReportCohort(models.Model):
         """The closed months as written: per client, or counted per cell."""
         if is_internal(self.env, CELLS_KEY):
             return SQL(
-                """SELECT -c.id AS id, NULL::int AS partner_id, NULLIF(c.company_id, 0) AS company_id,
+                """SELECT -c.id AS id, NULL::int AS partner_id,
+                          NULLIF(c.company_id, 0) AS company_id,
                           NULLIF(c.user_id, 0) AS user_id, NULLIF(c.zone_id, 0) AS zone_id,
                           c.cohort_month, c.month_index, c.month,
                           NULLIF(c.status_id, 0) AS status_id, c.active_count,
@@ -184,9 +193,7 @@ class PartnerLifecycleReportCohort(models.Model):
         """A read grouped and filtered on the cells' fields alone reads the counted cells."""
         if self._cells_answer(domain, groupby, aggregates, having, order):
             self = self.with_context(**internal(CELLS_KEY))
-        return super(PartnerLifecycleReportCohort, self)._read_group(
-            domain, groupby, aggregates, having, offset, limit, order
-        )
+        return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
 
     @api.model
     def _cells_answer(self, domain, groupby, aggregates, having, order):

@@ -20,12 +20,17 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         first = "lifecycle_first_order_date" in vals
-        before = {partner.id: partner.lifecycle_first_order_date for partner in self} if first else {}
+        before = (
+            {partner.id: partner.lifecycle_first_order_date for partner in self} if first else {}
+        )
         result = super().write(vals)
         store = self.env["partner.lifecycle.cohort.store"]
         if first:
             moved = [
-                (partner.id, min(filter(None, (before[partner.id], partner.lifecycle_first_order_date))))
+                (
+                    partner.id,
+                    min(filter(None, (before[partner.id], partner.lifecycle_first_order_date))),
+                )
                 for partner in self
                 if before[partner.id] != partner.lifecycle_first_order_date
             ]

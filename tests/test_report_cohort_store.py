@@ -28,7 +28,10 @@ class TestCohortClosedMonths(LifecycleCommon):
         """Stays working since January; falls asleep on 5 February."""
         new, working, sleeping = self.status_new, self.status_working, self.status_sleeping
         stays = self._cohort_client(
-            "Stays", company, date(2026, 1, 5), [(date(2026, 1, 5), new), (date(2026, 1, 6), working)]
+            "Stays",
+            company,
+            date(2026, 1, 5),
+            [(date(2026, 1, 5), new), (date(2026, 1, 6), working)],
         )
         sleeps = self._cohort_client(
             "Sleeps",
@@ -162,16 +165,20 @@ class TestCohortClosedMonths(LifecycleCommon):
         February): its February row and the cells follow; a new salesperson moves its cells."""
         with freeze_time("2026-02-10 12:00:00"):
             company = self._company("Water East")
-            stays, sleeps = self._two_clients(company)
+            _stays, sleeps = self._two_clients(company)
         self._run_at("2026-02-10 13:00:00")
         self._run_at("2026-03-01 00:30:00")
         working = self.status_working
-        self._set_history(sleeps, [(date(2026, 1, 10), self.status_new), (date(2026, 1, 20), working)])
+        self._set_history(
+            sleeps, [(date(2026, 1, 10), self.status_new), (date(2026, 1, 20), working)]
+        )
         self.assertEqual(
             self._stored(company)[2:],
             [(sleeps.id, JAN, working.id, 1), (sleeps.id, FEB, working.id, 1)],
         )
-        self.assertEqual(self._cells(company), [(JAN, JAN, working.id, 2, 2), (JAN, FEB, working.id, 2, 2)])
+        self.assertEqual(
+            self._cells(company), [(JAN, JAN, working.id, 2, 2), (JAN, FEB, working.id, 2, 2)]
+        )
         sleeps.user_id = self.salesman
         with freeze_time("2026-03-02 12:00:00"):
             by_user = self.env["partner.lifecycle.report.cohort"]._read_group(
@@ -188,7 +195,9 @@ class TestCohortClosedMonths(LifecycleCommon):
         self._run_at("2026-02-10 13:00:00")
         self._run_at("2026-03-01 00:30:00")
         stays.lifecycle_history_ids.unlink()
-        self.assertEqual(self._stored(company)[:2], [(stays.id, JAN, None, 1), (stays.id, FEB, None, 1)])
+        self.assertEqual(
+            self._stored(company)[:2], [(stays.id, JAN, None, 1), (stays.id, FEB, None, 1)]
+        )
         with freeze_time("2026-03-02 12:00:00"):
             self.env["partner.lifecycle.reconstruction"]._reconstruct_history(company)
         history = stays.lifecycle_history_ids.sorted(lambda row: (row.date, row.id))
@@ -206,10 +215,16 @@ class TestCohortClosedMonths(LifecycleCommon):
             company = self._company("Water Merge")
             new, working = self.status_new, self.status_working
             survivor = self._cohort_client(
-                "Survivor", company, date(2026, 2, 3), [(date(2026, 2, 3), new), (date(2026, 2, 4), working)]
+                "Survivor",
+                company,
+                date(2026, 2, 3),
+                [(date(2026, 2, 3), new), (date(2026, 2, 4), working)],
             )
             duplicate = self._cohort_client(
-                "Duplicate", company, date(2026, 1, 5), [(date(2026, 1, 5), new), (date(2026, 1, 6), working)]
+                "Duplicate",
+                company,
+                date(2026, 1, 5),
+                [(date(2026, 1, 5), new), (date(2026, 1, 6), working)],
             )
         self._run_at("2026-02-10 13:00:00")
         self._run_at("2026-03-01 00:30:00")
@@ -226,7 +241,10 @@ class TestCohortClosedMonths(LifecycleCommon):
             self._stored(company), [(survivor.id, JAN, None, 1), (survivor.id, FEB, working.id, 1)]
         )
         self.assertEqual(
-            [(cohort, month, clients) for cohort, month, _status, clients, _active in self._cells(company)],
+            [
+                (cohort, month, clients)
+                for cohort, month, _status, clients, _active in self._cells(company)
+            ],
             [(JAN, JAN, 1), (JAN, FEB, 1)],
         )
 
@@ -278,6 +296,9 @@ class TestCohortClosedMonths(LifecycleCommon):
             {(stays.id, JAN), (stays.id, FEB), (sleeps.id, JAN), (sleeps.id, FEB)},
         )
         closed = self.env.execute_query(
-            SQL("SELECT month FROM partner_lifecycle_cohort_closed WHERE company_id = %s", company.id)
+            SQL(
+                "SELECT month FROM partner_lifecycle_cohort_closed WHERE company_id = %s",
+                company.id,
+            )
         )
         self.assertEqual(closed, [(FEB,)])
