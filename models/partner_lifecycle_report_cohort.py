@@ -10,6 +10,8 @@ from .partner_lifecycle_report_mixin import INACTIVE_ROLES
 
 #: Months of a cohort row per client in its id (``client id * MONTHS + months after``).
 MONTHS = 10000
+#: Ids of the current month's cells start above this (negative, after the stored cells').
+CURRENT_CELL_IDS = 1_000_000_000
 #: The context key under which the report reads the counted cells of the closed months.
 CELLS_KEY = "lifecycle_cohort_cells"
 #: Fields a cell of closed months carries: a read grouped and filtered on these alone
@@ -146,8 +148,36 @@ class PartnerLifecycleReportCohort(models.Model):
         )
 
     def _current_query(self):
-        """The current month: each client with its status of today."""
+        """The current month: each client with its status of today (counted per cell when
+        the read is on the cells)."""
         companies = self.env["res.company"]
+        if is_internal(self.env, CELLS_KEY):
+            return SQL(
+                """SELECT -(%(offset)s + row_number() OVER ()) AS id, NULL::int AS partner_id,
+                          g.company_id, g.user_id, g.zone_id, g.cohort_month,
+                          ((extract(year FROM g.month) - extract(year FROM g.cohort_month)) * 12
+                           + extract(month FROM g.month)
+                           - extract(month FROM g.cohort_month))::int AS month_index,
+                          g.month, g.status_id, a.active_count,
+                          a.active_count::float / g.client_count AS active_rate, g.client_count
+                     FROM (SELECT t.company_id AS ruling_id, t.month, p.company_id, p.user_id,
+                                  p.lifecycle_zone_id AS zone_id,
+                                  date_trunc('month', p.lifecycle_first_order_date)::date
+                                      AS cohort_month,
+                                  p.lifecycle_status_id AS status_id, count(*) AS client_count
+                             FROM res_partner p
+                             JOIN today t ON t.company_id = %(company)s
+                            WHERE p.lifecycle_first_order_date <= t.today
+                         GROUP BY 1, 2, 3, 4, 5, 6, 7) g
+                LEFT JOIN (%(roles)s) r ON r.company_id = g.ruling_id AND r.status_id = g.status_id
+                    CROSS JOIN LATERAL (
+                       SELECT CASE WHEN r.role IN %(inactive)s THEN 0 ELSE g.client_count END
+                                  AS active_count) a""",
+                offset=CURRENT_CELL_IDS,
+                company=companies._lifecycle_ruling_company_sql("p"),
+                roles=companies._lifecycle_roles_query(),
+                inactive=INACTIVE_ROLES,
+            )
         return SQL(
             """SELECT p.id::bigint * %(months)s + m.month_index AS id, p.id AS partner_id,
                       p.company_id, p.user_id, p.lifecycle_zone_id AS zone_id,
