@@ -168,6 +168,7 @@ class PartnerLifecycleReportCohort(models.Model):
                              FROM res_partner p
                              JOIN today t ON t.company_id = %(company)s
                             WHERE p.lifecycle_first_order_date <= t.today
+                              AND p.lifecycle_first_order_date IS NOT NULL
                          GROUP BY 1, 2, 3, 4, 5, 6, 7) g
                 LEFT JOIN (%(roles)s) r ON r.company_id = g.ruling_id AND r.status_id = g.status_id
                     CROSS JOIN LATERAL (
@@ -196,7 +197,8 @@ class PartnerLifecycleReportCohort(models.Model):
                            + extract(month FROM t.month)
                            - extract(month FROM p.lifecycle_first_order_date))::int AS month_index
                    ) m
-                WHERE p.lifecycle_first_order_date <= t.today""",
+                WHERE p.lifecycle_first_order_date <= t.today
+                              AND p.lifecycle_first_order_date IS NOT NULL""",
             months=MONTHS,
             company=companies._lifecycle_ruling_company_sql("p"),
             roles=companies._lifecycle_roles_query(),
@@ -230,8 +232,8 @@ class PartnerLifecycleReportCohort(models.Model):
         """Whether the cells give exactly the figures asked for."""
         names = set()
         for leaf in expression.normalize_domain(list(domain or [])):
-            if isinstance(leaf, (list, tuple)):
-                names.add(str(leaf[0]).split(".")[0])
+            if isinstance(leaf, (list, tuple)) and isinstance(leaf[0], str):  # not TRUE_LEAF
+                names.add(leaf[0].split(".")[0])
         for spec in groupby:
             names.add(spec.split(":")[0].split(".")[0])
         for spec in having or ():
