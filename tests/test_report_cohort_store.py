@@ -115,6 +115,10 @@ class TestCohortClosedMonths(LifecycleCommon):
         self.assertEqual(
             self._pivot(by_client, "2026-03-02 12:00:00"), [(JAN, 0, 2, 1.0), (JAN, 1, 2, 0.5)]
         )
+        every_client = [("partner_id", "!=", False)]
+        self.assertEqual(
+            self._pivot([], "2026-03-02 12:00:00"), self._pivot(every_client, "2026-03-02 12:00:00")
+        )
 
     def test_a_month_closes_at_each_company_midnight(self):
         """At 14:30 UTC on 28 February it is 00:30 on 1 March in Vladivostok: February is
