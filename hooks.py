@@ -23,6 +23,7 @@ def post_init_hook(env):
         env["sale.order"]._lifecycle_fill_status_at_order(company)
     companies._lifecycle_fill_delivery_categories()
     env["partner.lifecycle.funnel.stage"]._refresh()
+    env["partner.lifecycle.cohort.store"]._rebuild(companies)
 
 
 def _record_first_deliveries(env, company):
@@ -59,3 +60,9 @@ def uninstall_hook(env):
     env.cr.execute(SQL("DELETE FROM ir_config_parameter WHERE key LIKE %s", "partner_lifecycle.%"))
     env.cr.execute(SQL("DROP INDEX IF EXISTS sale_order_lifecycle_client_day_index"))
     env.cr.execute(SQL("DROP TABLE IF EXISTS partner_lifecycle_funnel_stage"))
+    for table in (  # the closed months of the cohort report (partner.lifecycle.cohort.store)
+        "partner_lifecycle_cohort_client_month",
+        "partner_lifecycle_cohort_cell",
+        "partner_lifecycle_cohort_closed",
+    ):
+        env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))

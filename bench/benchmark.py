@@ -97,7 +97,7 @@ from ..models.partner_lifecycle_decision import FACT_COLUMNS
 from ..models.sale_order import SaleOrder
 from ..models.stock_picking import StockPicking
 from . import backtest as bench_backtest
-from . import generate, naive, planning, screens
+from . import cohort, generate, naive, planning, screens
 
 RESULTS = Path(__file__).resolve().parent / "results"
 #: Pairs of each hook path run first and not counted.
@@ -932,6 +932,8 @@ def table(result):
     if "planning" in result:
         lines += planning.day_lines(result["planning"])
     lines += screens.lines(result)
+    if "cohort" in result:
+        lines += cohort.lines(result["cohort"])
     lines.append(_memory_line(result))
     return "\n".join(lines + _target_lines(result))
 
@@ -1122,6 +1124,10 @@ def main(env, argv):
         day = today + timedelta(days=1)
         result["planning"] = planning.measure_day(env, company, day, repeat=args.runs)
         print("\n".join(planning.day_lines(result["planning"])), flush=True)
+
+    result["cohort"] = cohort.measure(env, company, repeat=args.runs)
+    print("\n".join(cohort.lines(result["cohort"])), flush=True)
+    env.cr.rollback()
 
     days = 0
     if not args.skip_nightly:

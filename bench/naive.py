@@ -53,6 +53,7 @@ FACT_FIELDS = (
     "lifecycle_error_order_id",
     "lifecycle_error_date",
     "lifecycle_held",
+    "lifecycle_first_order_date",
 )
 #: The fields of a hold by hand, emptied when the hold ends.
 HOLD_FIELDS = (
@@ -231,6 +232,7 @@ def client_values(partner, today):
         "lifecycle_error_order_id": None,
         "lifecycle_error_date": None,
         "lifecycle_held": held,
+        "lifecycle_first_order_date": min(facts.order_dates, default=None),
         **{name: (row[name] or None) if held else None for name in HOLD_FIELDS},
     }
     if changed:

@@ -7,7 +7,8 @@ Usage, with the Python of Odoo's environment::
 COMMAND is ``generate`` (bench/generate.py: load generated clients and orders),
 ``demo`` (bench/demo.py: the demo company of tools/demo.sh), ``benchmark``
 (bench/benchmark.py), ``planning`` (bench/planning.py: the fill of a delivery
-plan, timed against the benchmark's floor), ``concurrency``
+plan, timed against the benchmark's floor), ``cohort`` (bench/cohort.py: the cohort
+report's reads and upkeep), ``concurrency``
 (bench/concurrency.py: live tests on committed data) or ``upgrade``
 (bench/upgrade_check.py: the upgrade from the previous release, on its data). ODOO OPTIONS
 are those of ``odoo-bin`` (``--addons-path``, ``--db_host`` ...); the add-on must be
@@ -25,6 +26,7 @@ COMMANDS = {
     "generate": "odoo.addons.partner_lifecycle.bench.generate",
     "benchmark": "odoo.addons.partner_lifecycle.bench.benchmark",
     "planning": "odoo.addons.partner_lifecycle.bench.planning",
+    "cohort": "odoo.addons.partner_lifecycle.bench.cohort",
 }
 #: Commands read from this folder rather than from the add-on on the addons path: they
 #: also run on a database where an earlier release of the add-on is installed.

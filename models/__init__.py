@@ -32,7 +32,10 @@ from . import partner_lifecycle_report_mixin
 from . import partner_lifecycle_funnel_stage
 from . import partner_lifecycle_report_funnel
 from . import partner_lifecycle_report_flow
+from . import partner_lifecycle_cohort_store
 from . import partner_lifecycle_report_cohort
+from . import partner_lifecycle_cohort_events
+from . import res_partner_cohort
 from . import sale_report
 from . import partner_lifecycle_planning_quotation
 from . import partner_lifecycle_job_planning

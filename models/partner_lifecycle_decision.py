@@ -46,6 +46,7 @@ FACT_COLUMNS = {
     "lifecycle_error_order_id": "int",
     "lifecycle_error_date": "date",
     "lifecycle_held": "bool",
+    "lifecycle_first_order_date": "date",
 }
 #: The ordinal of 1970-01-01: main product quantities arrive as days since then.
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -150,6 +151,7 @@ class PartnerLifecycleDecision(models.AbstractModel):
             "lifecycle_error_order_id": None,
             "lifecycle_error_date": None,
             "lifecycle_held": decision.held,
+            "lifecycle_first_order_date": min(facts.order_dates, default=None),
         }
         outcome = Outcome(row["id"], status_id, new_status_id, values, self._stored_values(row))
         outcome.decision, outcome.facts = decision, facts
