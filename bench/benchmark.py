@@ -922,7 +922,7 @@ def table(result):
         lines.append(_naive_line(result))
     if "nightly_seconds" in result:
         run = median_run(result["nightly_runs"])
-        label = f"(f) nightly run, at-risk on: {run['clients']:,} due, {run['written']:,} written"
+        label = f"(f) nightly run: {run['clients']:,} due, {run['written']:,} written"
         row(label, result["nightly_seconds"])
         steps(run)
         lines += _nightly_lines(result)
@@ -988,6 +988,12 @@ def parse_args(argv):
         help="floors once, the clients computed once (quiet, at-risk on), then (f) only",
     )
     parser.add_argument("--skip-screens", action="store_true", help="no (i)")
+    parser.add_argument("--skip-cohort", action="store_true", help="no (l)")
+    parser.add_argument(
+        "--skip-slow",
+        action="store_true",
+        help="no (h), no at-risk pair (b') (c') (c'*) (b''), no (j): for 1,000,000 clients",
+    )
     parser.add_argument(
         "--only-screens",
         action="store_true",
@@ -1015,6 +1021,14 @@ def measure_runs(env, company, ids, today, args, result):
         result["nochange_runs"].append(full_recalculation(env, company, today))
         everyone = full_recalculation(env, company, today, every_client=True)
         result["nochange_all_runs"].append(everyone)
+        print(
+            f"run {run + 1}: (b) full {full['seconds']:.2f} s ({full['written']} written), "
+            f"(c) no change {result['nochange_runs'][-1]['seconds']:.2f} s, "
+            f"(c*) {result['nochange_all_runs'][-1]['seconds']:.2f} s",
+            flush=True,
+        )
+        if args.skip_slow:
+            continue
         result["history_runs"].append(reconstruction(env, company, today))
         set_at_risk(env, company, True)
         result["at_risk_runs"].append(full_recalculation(env, company, today))
@@ -1025,9 +1039,7 @@ def measure_runs(env, company, ids, today, args, result):
         result["at_risk_nochange_all_runs"].append(everyone)
         result["backtest_runs"].append(bench_backtest.backtest_run(env, company, today))
         print(
-            f"run {run + 1}: (b) full {full['seconds']:.2f} s ({full['written']} written), "
-            f"(c) no change {result['nochange_runs'][-1]['seconds']:.2f} s, "
-            f"(c*) {result['nochange_all_runs'][-1]['seconds']:.2f} s, "
+            f"run {run + 1}: "
             f"(h) history {result['history_runs'][-1]['seconds']:.2f} s, "
             f"(b') at risk on {result['at_risk_runs'][-1]['seconds']:.2f} s "
             f"({result['at_risk_runs'][-1]['written']} written), "
@@ -1048,7 +1060,8 @@ def measure_runs(env, company, ids, today, args, result):
         "announce",
         "backtest",
     ):
-        result[f"{key}_seconds"] = summary([run["seconds"] for run in result[f"{key}_runs"]])
+        if result[f"{key}_runs"]:
+            result[f"{key}_seconds"] = summary([run["seconds"] for run in result[f"{key}_runs"]])
     naive_runs = result.pop("naive_runs")
     if naive_runs:
         result["naive_sample"] = len(chosen)
@@ -1125,9 +1138,10 @@ def main(env, argv):
         result["planning"] = planning.measure_day(env, company, day, repeat=args.runs)
         print("\n".join(planning.day_lines(result["planning"])), flush=True)
 
-    result["cohort"] = cohort.measure(env, company, repeat=args.runs)
-    print("\n".join(cohort.lines(result["cohort"])), flush=True)
-    env.cr.rollback()
+    if not args.skip_cohort:
+        result["cohort"] = cohort.measure(env, company, repeat=args.runs)
+        print("\n".join(cohort.lines(result["cohort"])), flush=True)
+        env.cr.rollback()
 
     days = 0
     if not args.skip_nightly:

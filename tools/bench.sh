@@ -15,7 +15,8 @@
 #
 # BENCHMARK OPTIONS: --runs N (3), --sample N (clients of the naive loop, 1000), --repeat N
 # (pairs of each hook path, 60), --day-lines (orders of the simulated days get a line),
-# --skip-naive, --skip-nightly, --skip-hooks, --skip-planning, --skip-screens, --only-nightly (the floors
+# --skip-naive, --skip-nightly, --skip-hooks, --skip-planning, --skip-screens, --skip-cohort,
+# --skip-slow (no (h), at-risk pair, (j)), --only-nightly (the floors
 # once, the clients computed once, then (f) alone: for 1,000,000 clients), --only-screens (the floors
 # once, then the screens (i) alone).
 # The database is dropped at the end, unless --keep. With --reuse, the kept database pl_bench_<N> is
