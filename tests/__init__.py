@@ -38,4 +38,5 @@ from . import test_planning_day
 from . import test_planning_migration
 from . import test_reports_figures
 from . import test_fingerprint
+from . import test_fingerprint_jobs
 from . import test_fingerprint_migration
