@@ -41,7 +41,8 @@ class TestFingerprintJobs(LifecycleCommon):
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "SELECT id, ctid::text FROM res_partner WHERE company_id = %s OR company_id IS NULL",
+                "SELECT id, ctid::text FROM res_partner"
+                " WHERE company_id = %s OR company_id IS NULL",
                 self.company.id,
             )
         )
