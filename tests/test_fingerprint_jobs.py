@@ -135,3 +135,19 @@ class TestFingerprintJobs(LifecycleCommon):
         self.assertEqual((job.state, job.done_count), ("done", job.total_count))
         self.assertEqual(job.counts["clients"], job.total_count)
         self.assertEqual(job.counts.get("unchanged", 0), 0)
+
+    def test_fingerprint_follows_its_client(self):
+        """An administrator reads a client's stored fingerprint on the partner; deleting the
+        client deletes it."""
+        client = self._client("Fj gone")
+        self.recalculation._recalculate_company(self.company, today=TODAY)
+        fingerprint = client.with_user(self.env.ref("base.user_admin")).lifecycle_fingerprint
+        self.assertEqual(fingerprint.split(":")[1], TODAY.isoformat())
+        client.unlink()
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM partner_lifecycle_fingerprint WHERE partner_id = %s",
+                client.id,
+            )
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
