@@ -193,7 +193,7 @@ def reset_clients(env, company, ids):
             """UPDATE res_partner
                   SET lifecycle_status_id = CASE WHEN lifecycle_status_id = ANY(%(automatic)s)
                                                  THEN %(new)s ELSE lifecycle_status_id END,
-                      lifecycle_fingerprint = NULL, %(nulls)s
+                      %(nulls)s
                 WHERE id = ANY(%(ids)s)""",
             automatic=list(role_of),
             new=statuses.get("new"),
@@ -201,6 +201,7 @@ def reset_clients(env, company, ids):
             ids=ids,
         )
     )
+    env.cr.execute(SQL("DELETE FROM partner_lifecycle_fingerprint WHERE partner_id = ANY(%s)", ids))
     env.cr.execute(SQL("DELETE FROM partner_lifecycle_history"))
     env.cr.execute(SQL("DELETE FROM partner_lifecycle_queue"))
     env.invalidate_all()

@@ -220,8 +220,8 @@ class Checks:
         ids = [i for company in self.companies for i in recalculation._client_ids(company)]
         self.env.cr.execute(
             SQL(
-                "SELECT count(*) FROM res_partner WHERE id = ANY(%s)"
-                " AND lifecycle_fingerprint IS NULL",
+                "SELECT count(*) FROM res_partner p WHERE id = ANY(%s) AND NOT EXISTS"
+                " (SELECT 1 FROM partner_lifecycle_fingerprint s WHERE s.partner_id = p.id)",
                 ids,
             )
         )

@@ -300,14 +300,15 @@ class PartnerLifecycleDecision(models.AbstractModel):
     @api.model
     def _store_fingerprints(self, company, ids, today):
         """Store with the decisions of the clients ``ids`` the fingerprint of the facts they
-        rest on (``partner.lifecycle.fingerprint``); rows held by another transaction are
-        left out (it decides them, or marks them for the next run)."""
-        locked = self.env["partner.lifecycle.recalculation"]._lock(ids, mode="skip")
-        if not locked:
+        rest on (``partner.lifecycle.fingerprint``). One statement reads the facts and the
+        stored decisions as committed (or written by this transaction): a client that
+        another transaction decides meanwhile gets the fingerprint of what it reads, and
+        the next full run compares it with that transaction's result."""
+        if not ids:
             return
         fingerprints = self.env["partner.lifecycle.fingerprint"]
-        self.env.cr.execute(fingerprints._update_query(company, locked, today))
-        self.env["res.partner"].browse(locked).invalidate_recordset(["lifecycle_fingerprint"])
+        self.env.cr.execute(fingerprints._update_query(company, ids, today))
+        self.env["res.partner"].browse(ids).invalidate_recordset(["lifecycle_fingerprint"])
 
     def _update_query(self, columns, types, today):
         """The UPDATE of :meth:`_write_outcomes`: the columns arrive as arrays (jsonb as text)."""

@@ -13,7 +13,7 @@ from odoo.addons.base.models.ir_cron import MAX_BATCH_PER_CRON_JOB
 
 from .lifecycle_context import BULK_KEY, internal
 from .notification import notification
-from .partner_lifecycle_job_run import JobRun
+from .partner_lifecycle_job_run import JobRun, StaleProgress
 
 _logger = logging.getLogger(__name__)
 
@@ -337,6 +337,11 @@ class PartnerLifecycleJob(models.Model):
         )
 
     def _run_recalculate(self, ids, commit, run):
+        """Decide the clients ``ids``; on every client, only those whose fingerprint changed
+        (:meth:`_run_recalculate_stale`)."""
+        if self.all_clients:
+            self._run_recalculate_stale(ids, commit, run)
+            return
         # a mass run: its changes are logged in the chatter, nobody is notified of each
         recalculation = self.env["partner.lifecycle.recalculation"].with_context(
             **internal(BULK_KEY)
@@ -348,6 +353,35 @@ class PartnerLifecycleJob(models.Model):
             on_batch=run.on_batch,
             before_batch=run.before_batch,
         )
+
+    def _run_recalculate_stale(self, ids, commit, run):
+        """Decide, of the clients ``ids`` (every client not done yet, in id order), those a
+        full run must decide again (``partner.lifecycle.fingerprint._stale_client_ids``);
+        the progress counts every client: each decided batch also records the unchanged
+        clients before it, and the unchanged ones after the last batch are recorded at the
+        end, so that a resumed job goes on where it stopped."""
+        company = self.company_id
+        today = company._lifecycle_today()
+        fingerprints = self.env["partner.lifecycle.fingerprint"]
+        stale, _count = fingerprints._stale_client_ids(company, today, run.last_partner_id)
+        progress = StaleProgress(ids, stale, run)
+        recalculation = self.env["partner.lifecycle.recalculation"].with_context(
+            **internal(BULK_KEY)
+        )
+        recalculation._run(
+            company,
+            stale,
+            today,
+            commit=commit,
+            on_batch=progress.on_batch,
+            before_batch=run.before_batch,
+        )
+        tail = progress.tail()
+        if run.stopped or not tail:
+            return
+        with recalculation._batch_transaction(commit):
+            if run.before_batch():
+                run.on_batch(tail, progress.unchanged_stats(tail))
 
     @api.model
     def _queue_reconstruction(self, company, user, partners=None):
@@ -437,6 +471,13 @@ class PartnerLifecycleJob(models.Model):
             self.env._("%(status)s: %(count)s", status=status.name, count=count)
             for status, count in sorted(counts.items(), key=lambda i: (i[0].sequence, i[0].id))
         ]
+        if stats.get("unchanged"):
+            lines.append(
+                self.env._(
+                    "Clients unchanged since their last decision, not decided again: %(count)s",
+                    count=stats["unchanged"],
+                )
+            )
         if stats.get("errors"):
             lines.append(
                 self.env._(

@@ -134,8 +134,7 @@ class ResPartner(models.Model):
     )
     lifecycle_fingerprint = fields.Char(
         string="Decision Fingerprint",
-        copy=False,
-        readonly=True,
+        compute="_compute_lifecycle_fingerprint",
         help="What the client's stored decision rests on (its orders, deliveries, pauses, "
         "termination, hold, status and the company's settings); empty means the next full "
         "recalculation decides the client again.",
@@ -254,6 +253,11 @@ class ResPartner(models.Model):
     def _lifecycle_explanation(self):
         """What the card says of this client, from its stored decision."""
         return self.env["partner.lifecycle.decision"]._explain(self)
+
+    def _compute_lifecycle_fingerprint(self):
+        stored = self.env["partner.lifecycle.fingerprint"]._stored(self._origin.ids)
+        for partner in self:
+            partner.lifecycle_fingerprint = stored.get(partner._origin.id, False)
 
     @api.depends("lifecycle_error_order_id", "lifecycle_error_date")
     def _compute_lifecycle_error(self):

@@ -38,6 +38,7 @@ from . import test_planning_day
 from . import test_planning_migration
 from . import test_reports_figures
 from . import test_fingerprint
+from . import test_fingerprint_jobs
 from . import test_fingerprint_migration
 from . import test_funnel_stages
 from . import test_report_cohort_store

@@ -142,7 +142,7 @@ class LifecycleCommon(TransactionCase):
         clients = self.env["res.partner"].browse(recalculation._client_ids(company))
         before = self._stored(clients)
         # from scratch: no stored fingerprint, every client decided again
-        self.env.cr.execute("UPDATE res_partner SET lifecycle_fingerprint = NULL")
+        self.env.cr.execute("DELETE FROM partner_lifecycle_fingerprint")
         stats = recalculation._recalculate_company(company, today=today)
         after = self._stored(clients)
         differences = [

@@ -52,8 +52,9 @@ class TestFingerprint(LifecycleCommon):
         its wrong figures are corrected."""
         self._full()
         self._sql(
-            "UPDATE res_partner SET lifecycle_fingerprint = NULL, lifecycle_order_count = 9"
-            " WHERE id = %s",
+            "DELETE FROM partner_lifecycle_fingerprint WHERE partner_id = %s;"
+            " UPDATE res_partner SET lifecycle_order_count = 9 WHERE id = %s",
+            self.first.id,
             self.first.id,
         )
         self.assertEqual(self._decided_again(), 1)
@@ -186,7 +187,7 @@ class TestFingerprint(LifecycleCommon):
                     )
             today = TODAY + timedelta(days=rng.randint(0, 200))
             with self.env.cr.savepoint() as savepoint:
-                self._sql("UPDATE res_partner SET lifecycle_fingerprint = NULL")
+                self._sql("DELETE FROM partner_lifecycle_fingerprint")
                 self._full(today)
                 expected = self._stored(clients)
                 savepoint.rollback()

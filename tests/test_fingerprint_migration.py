@@ -21,7 +21,7 @@ class TestFingerprintMigration(LifecycleCommon):
                 self._order(clients[0], day=TODAY - timedelta(days=days))
             self.env.flush_all()
             # as 18.0.1.3.0 left them: no fingerprint, no job
-            self.env.cr.execute("UPDATE res_partner SET lifecycle_fingerprint = NULL")
+            self.env.cr.execute("DELETE FROM partner_lifecycle_fingerprint")
             jobs = self.env["partner.lifecycle.job"]
             jobs.search([]).unlink()
             migration = load_migration("18.0.1.4.0", "post-fingerprint")
@@ -34,8 +34,8 @@ class TestFingerprintMigration(LifecycleCommon):
             self.assertEqual(queued.state, "done")
             self.env.invalidate_all()
             self.env.cr.execute(
-                "SELECT count(*) FROM res_partner WHERE id = ANY(%s)"
-                " AND lifecycle_fingerprint IS NULL",
+                "SELECT count(*) FROM res_partner p WHERE id = ANY(%s) AND NOT EXISTS"
+                " (SELECT 1 FROM partner_lifecycle_fingerprint s WHERE s.partner_id = p.id)",
                 [self.recalculation._client_ids(self.company)],
             )
             self.assertEqual(self.env.cr.fetchone()[0], 0)
