@@ -130,7 +130,5 @@ class ResCompany(models.Model):
         result = super().write(vals)
         changed = self.filtered(lambda c: before and before[c] != [c[name] for name in moved])
         if changed:
-            store = self.env["partner.lifecycle.cohort.store"]
-            closed = store._closed_months()
-            store._rebuild(changed.sudo().filtered(lambda c: c.id in closed))
+            self.env["partner.lifecycle.cohort.store"]._reopen(changed.sudo())
         return result

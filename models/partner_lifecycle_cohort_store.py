@@ -276,6 +276,19 @@ class PartnerLifecycleCohortStore(models.AbstractModel):
         self._set_closed(last)
 
     @api.model
+    def _reopen(self, companies):
+        """Drop the closed months of ``companies`` from the report at once (their month ends
+        or roles changed) and leave writing them again to the next scheduled run, woken
+        now: until it ends, the report computes them from the history."""
+        closed = self._closed_months()
+        ids = [company.id for company in companies if company.id in closed]
+        if ids:
+            self.env.cr.execute(
+                SQL("DELETE FROM %s WHERE company_id = ANY(%s)", SQL.identifier(CLOSED), ids)
+            )
+            self.env.ref("partner_lifecycle.ir_cron_recompute").sudo()._trigger()
+
+    @api.model
     def _close_months(self, companies=None):
         """Write the months that closed since the last run (the scheduled run): for each
         company whose month changed at its midnight, the months after its last closed one.

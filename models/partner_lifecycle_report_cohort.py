@@ -5,7 +5,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from .lifecycle_context import internal, is_internal
-from .partner_lifecycle_cohort_store import CELLS, CLIENT_MONTHS
+from .partner_lifecycle_cohort_store import CELLS, CLIENT_MONTHS, CLOSED
 from .partner_lifecycle_report_mixin import INACTIVE_ROLES
 
 #: Months of a cohort row per client in its id (``client id * MONTHS + months after``).
@@ -131,8 +131,10 @@ class PartnerLifecycleReportCohort(models.Model):
                           c.active_count::float / c.client_count AS active_rate, c.client_count
                      FROM (SELECT *, NULLIF(company_id, 0) AS cid FROM %(cells)s) c
                      JOIN today t ON t.company_id = COALESCE(c.cid, %(main)s)
-                    WHERE c.month < t.month""",
+                     JOIN %(closed)s k ON k.company_id = t.company_id
+                    WHERE c.month < t.month AND c.month <= k.month""",
                 cells=SQL.identifier(CELLS),
+                closed=SQL.identifier(CLOSED),
                 main=self.env["res.company"]._lifecycle_default_company().id,
             )
         return SQL(
@@ -142,8 +144,10 @@ class PartnerLifecycleReportCohort(models.Model):
                       c.active::float AS active_rate, 1 AS client_count
                  FROM %(table)s c
                  JOIN today t ON t.company_id = c.ruling_company_id
-                WHERE c.month < t.month""",
+                 JOIN %(closed)s k ON k.company_id = t.company_id
+                WHERE c.month < t.month AND c.month <= k.month""",
             months=MONTHS,
+            closed=SQL.identifier(CLOSED),
             table=SQL.identifier(CLIENT_MONTHS),
         )
 

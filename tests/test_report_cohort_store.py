@@ -163,6 +163,40 @@ class TestCohortClosedMonths(LifecycleCommon):
             {month for _client, month, _status, _active in self._stored(company)}, {JAN}
         )
 
+    def test_a_new_status_mapping_reopens_the_closed_months(self):
+        """Sleeping remapped to a new status on 2 March: the old sleeping status has no role
+        any more, so February counts both clients active at once (read from the history),
+        and the next scheduled run writes the closed months again with it."""
+        with freeze_time("2026-02-10 12:00:00"):
+            company = self._company("Water East")
+            stays, sleeps = self._two_clients(company)
+        self._run_at("2026-02-10 13:00:00")
+        self._run_at("2026-03-01 00:30:00")
+        closed = [("company_id", "=", company.id), ("month_index", "<=", 1)]
+        self.assertEqual(
+            self._pivot(closed, "2026-03-02 11:00:00"), [(JAN, 0, 2, 1.0), (JAN, 1, 2, 0.5)]
+        )
+        dormant = self.env["partner.lifecycle.status"].create({"name": "Dormant"})
+        with freeze_time("2026-03-02 12:00:00"):
+            company.lifecycle_status_sleeping_id = dormant
+        self.assertEqual(
+            self._pivot(closed, "2026-03-02 12:10:00"), [(JAN, 0, 2, 1.0), (JAN, 1, 2, 1.0)]
+        )
+        self._run_at("2026-03-02 13:00:00")
+        working, sleeping = self.status_working.id, self.status_sleeping.id
+        self.assertEqual(
+            self._stored(company),
+            [
+                (stays.id, JAN, working, 1),
+                (stays.id, FEB, working, 1),
+                (sleeps.id, JAN, working, 1),
+                (sleeps.id, FEB, sleeping, 1),
+            ],
+        )
+        self.assertEqual(
+            self._pivot(closed, "2026-03-02 14:00:00"), [(JAN, 0, 2, 1.0), (JAN, 1, 2, 1.0)]
+        )
+
     # ------------------------------------------------------------------ a rewritten past
     def test_a_rewritten_history_writes_the_client_again(self):
         """After February closed, the sleeping client's history is rewritten (working all
