@@ -42,3 +42,4 @@ from . import test_fingerprint_jobs
 from . import test_fingerprint_migration
 from . import test_funnel_stages
 from . import test_report_cohort_store
+from . import test_migration_whole
