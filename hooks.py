@@ -59,8 +59,10 @@ def uninstall_hook(env):
         )
     env.cr.execute(SQL("DELETE FROM ir_config_parameter WHERE key LIKE %s", "partner_lifecycle.%"))
     env.cr.execute(SQL("DROP INDEX IF EXISTS sale_order_lifecycle_client_day_index"))
-    env.cr.execute(SQL("DROP TABLE IF EXISTS partner_lifecycle_funnel_stage"))
-    for table in (  # the closed months of the cohort report (partner.lifecycle.cohort.store)
+    for table in (  # the tables the add-on keeps in SQL, beside its models
+        "partner_lifecycle_funnel_stage",  # partner.lifecycle.funnel.stage
+        "partner_lifecycle_fingerprint",  # partner.lifecycle.fingerprint
+        # the closed months of the cohort report (partner.lifecycle.cohort.store)
         "partner_lifecycle_cohort_client_month",
         "partner_lifecycle_cohort_cell",
         "partner_lifecycle_cohort_closed",
