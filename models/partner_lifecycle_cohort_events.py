@@ -4,16 +4,10 @@ time zone or status mapping; and the scheduled run that closes the months."""
 
 from odoo import api, models
 
+from .res_company import ROLE_FIELDS
+
 #: The company settings that change every month end of its clients: the days and the roles.
-MONTH_END_FIELDS = (
-    "lifecycle_tz",
-    "lifecycle_status_on_create_id",
-    "lifecycle_status_on_first_order_id",
-    "lifecycle_status_permanent_id",
-    "lifecycle_status_at_risk_id",
-    "lifecycle_status_sleeping_id",
-    "lifecycle_status_former_id",
-)
+MONTH_END_FIELDS = ("lifecycle_tz", *ROLE_FIELDS.values())
 #: The history fields whose change rewrites a client's past.
 HISTORY_FIELDS = {"partner_id", "date", "old_status_id", "new_status_id", "merged_from"}
 

@@ -2,6 +2,7 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..engine import roles
+from .res_company import ROLE_FIELDS
 
 #: Roles of a client that is no longer active: it sleeps or has left.
 INACTIVE_ROLES = (roles.SLEEPING, roles.FORMER)
@@ -41,15 +42,7 @@ class PartnerLifecycleReportMixin(models.AbstractModel):
             "lifecycle_status_id",
             "commercial_partner_id",
         ],
-        "res.company": [
-            "lifecycle_tz",
-            "lifecycle_status_on_create_id",
-            "lifecycle_status_on_first_order_id",
-            "lifecycle_status_permanent_id",
-            "lifecycle_status_at_risk_id",
-            "lifecycle_status_sleeping_id",
-            "lifecycle_status_former_id",
-        ],
+        "res.company": ["lifecycle_tz", *ROLE_FIELDS.values()],
     }
 
     partner_id = fields.Many2one("res.partner", string="Client", readonly=True)
