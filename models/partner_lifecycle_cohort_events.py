@@ -8,60 +8,18 @@ from .res_company import ROLE_FIELDS
 
 #: The company settings that change every month end of its clients: the days and the roles.
 MONTH_END_FIELDS = ("lifecycle_tz", *ROLE_FIELDS.values())
-#: The history fields whose change rewrites a client's past.
-HISTORY_FIELDS = {"partner_id", "date", "old_status_id", "new_status_id", "merged_from"}
 
 
 class PartnerLifecycleHistory(models.Model):
     _inherit = "partner.lifecycle.history"
 
-    def _cohort_rewritten(self):
-        """Write again the closed months these rows fall in."""
-        self._cohort_rewritten_pairs(
-            [(row.partner_id.id, row.date) for row in self.sudo().exists()]
+    @api.model
+    def _history_changed(self, partner_ids, moments=None, days=None):
+        """The clients' closed months follow their history too."""
+        result = super()._history_changed(partner_ids, moments=moments, days=days)
+        self.env["partner.lifecycle.cohort.store"]._rewritten(
+            partner_ids, moments=moments, days=days
         )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        rows = super().create(vals_list)
-        rows.flush_recordset()
-        rows._cohort_rewritten()
-        return rows
-
-    def write(self, vals):
-        touched = HISTORY_FIELDS & set(vals)
-        if touched:
-            before = [(row.partner_id.id, row.date) for row in self.sudo()]
-        result = super().write(vals)
-        if touched:
-            self.flush_recordset()
-            self._cohort_rewritten()
-            self._cohort_rewritten_pairs(before)
-        return result
-
-    def unlink(self):
-        before = [(row.partner_id.id, row.date) for row in self.sudo()]
-        result = super().unlink()
-        self.env.flush_all()
-        self._cohort_rewritten_pairs(before)
-        return result
-
-    @api.model
-    def _cohort_rewritten_pairs(self, pairs):
-        pairs = [(partner_id, moment) for partner_id, moment in pairs if partner_id]
-        if pairs:
-            self.env["partner.lifecycle.cohort.store"]._rewritten(
-                [partner_id for partner_id, _moment in pairs],
-                moments=[moment for _partner_id, moment in pairs],
-            )
-
-    @api.model
-    def _log_rows(self, rows, announce=None, companies=None):
-        result = super()._log_rows(rows, announce=announce, companies=companies)
-        if rows:
-            self.env["partner.lifecycle.cohort.store"]._rewritten(
-                [row.partner_id for row in rows], days=[row.day for row in rows]
-            )
         return result
 
     @api.model

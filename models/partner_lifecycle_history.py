@@ -60,6 +60,8 @@ EXPLANATION_LINES = {
 DATE_PARAMS = frozenset({"date", "until"})
 #: Rows of the past are dated at noon of their day in the time zone of the client's company.
 NOON = time(12, 0)
+#: The fields of a history row whose change rewrites its client's past.
+HISTORY_FIELDS = {"partner_id", "date", "old_status_id", "new_status_id", "merged_from"}
 
 
 class HistoryRow(NamedTuple):
@@ -139,21 +141,39 @@ class PartnerLifecycleHistory(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        self.env["partner.lifecycle.funnel.stage"]._refresh(records.partner_id.ids)
+        records.flush_recordset()
+        self._history_changed(*records._client_moments())
         return records
 
     def write(self, vals):
-        before = self.partner_id.ids
+        touched = HISTORY_FIELDS & set(vals)
+        before = self._client_moments() if touched else ([], [])
         result = super().write(vals)
-        if set(vals) & {"partner_id", "date", "old_status_id", "new_status_id", "merged_from"}:
-            self.env["partner.lifecycle.funnel.stage"]._refresh([*before, *self.partner_id.ids])
+        if touched:
+            self.flush_recordset()
+            after = self._client_moments()
+            self._history_changed(before[0] + after[0], moments=before[1] + after[1])
         return result
 
     def unlink(self):
-        partners = self.partner_id.ids
+        before = self._client_moments()
         result = super().unlink()
-        self.env["partner.lifecycle.funnel.stage"]._refresh(partners)
+        self.env.flush_all()
+        self._history_changed(*before)
         return result
+
+    def _client_moments(self):
+        """``(client ids, moments)`` of these rows, one each, for :meth:`_history_changed`."""
+        rows = [(row.partner_id.id, row.date) for row in self.sudo().exists() if row.partner_id]
+        return [partner_id for partner_id, _date in rows], [date for _partner, date in rows]
+
+    @api.model
+    def _history_changed(self, partner_ids, moments=None, days=None):
+        """The own history of the clients ``partner_ids`` changed at ``moments`` (UTC
+        datetimes) or on ``days`` (their company's days, None for today), one per id: rows
+        added, moved, redated or removed. What is kept from the history follows it: the
+        funnel's stages here; override to keep more."""
+        self.env["partner.lifecycle.funnel.stage"]._refresh(partner_ids)
 
     @api.depends("reason_code", "reason_params", "note", "merged_from")
     @api.depends_context("lang")
@@ -251,7 +271,7 @@ class PartnerLifecycleHistory(models.Model):
             )
         )
         self.env["res.partner"].invalidate_model(["lifecycle_history_ids"])
-        self.env["partner.lifecycle.funnel.stage"]._refresh(row.partner_id for row in rows)
+        self._history_changed([row.partner_id for row in rows], days=[row.day for row in rows])
         if announce and any(row.origin == "automatic" for row in rows):
             self._trigger_announce()
 

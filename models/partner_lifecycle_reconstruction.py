@@ -232,7 +232,8 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
                     WHERE p.id = ANY(%(ids)s) AND p.lifecycle_status_id IS NOT NULL
                       AND NOT EXISTS (SELECT 1 FROM partner_lifecycle_history h
                                        WHERE h.partner_id = p.id AND h.merged_from IS NULL
-                                         AND h.new_status_id = p.lifecycle_status_id)""",
+                                         AND h.new_status_id = p.lifecycle_status_id)
+                RETURNING partner_id, date""",
                 uid=self.env.uid,
                 ids=list(ids),
                 zone=companies._lifecycle_timezone_sql("rc"),
@@ -240,10 +241,13 @@ class PartnerLifecycleReconstruction(models.AbstractModel):
                 roles=companies._lifecycle_roles_query(),
             )
         )
-        added = self.env.cr.rowcount
+        added = self.env.cr.fetchall()
         if added:
-            self.env["partner.lifecycle.funnel.stage"]._refresh(ids)
-        return added
+            self.env["partner.lifecycle.history"]._history_changed(
+                [partner_id for partner_id, _date in added],
+                moments=[moment for _partner_id, moment in added],
+            )
+        return len(added)
 
     @api.model
     def _complete_after_upgrade(self):

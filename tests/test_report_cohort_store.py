@@ -224,6 +224,31 @@ class TestCohortClosedMonths(LifecycleCommon):
             )
         self.assertEqual(dict(by_user), {self.salesman: 2, self.env["res.users"]: 2})
 
+    def test_an_explained_status_writes_the_closed_months_again(self):
+        """A status that no row explains, given on 20 January by SQL, gets its history row
+        dated that day: January, closed already, is written again with it."""
+        with freeze_time("2026-02-10 12:00:00"):
+            company = self._company("Water Explained")
+            stays, _sleeps = self._two_clients(company)
+        self._run_at("2026-02-10 13:00:00")
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner SET lifecycle_status_id = %s,
+                          lifecycle_status_date = %s WHERE id = %s""",
+                self.status_permanent.id,
+                date(2026, 1, 20),
+                stays.id,
+            )
+        )
+        with freeze_time("2026-02-10 14:00:00"):
+            added = self.env["partner.lifecycle.reconstruction"]._explain_unexplained_statuses(
+                stays.ids
+            )
+        self.assertEqual(added, 1)
+        january = [row for row in self._stored(company) if row[0] == stays.id]
+        self.assertEqual(january, [(stays.id, JAN, self.status_permanent.id, 1)])
+
     def test_the_reconstruction_writes_the_closed_months_again(self):
         """Deleting a client's history leaves its closed months without a status (active);
         the reconstruction from its orders writes them again with the rebuilt statuses."""
