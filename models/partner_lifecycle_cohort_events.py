@@ -4,11 +4,6 @@ time zone or status mapping; and the scheduled run that closes the months."""
 
 from odoo import api, models
 
-from .res_company import ROLE_FIELDS
-
-#: The company settings that change every month end of its clients: the days and the roles.
-MONTH_END_FIELDS = ("lifecycle_tz", *ROLE_FIELDS.values())
-
 
 class PartnerLifecycleHistory(models.Model):
     _inherit = "partner.lifecycle.history"
@@ -76,11 +71,8 @@ class PartnerLifecycleRecalculation(models.AbstractModel):
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    def write(self, vals):
-        moved = set(MONTH_END_FIELDS) & set(vals)
-        before = {company: [company[name] for name in moved] for company in self} if moved else {}
-        result = super().write(vals)
-        changed = self.filtered(lambda c: before and before[c] != [c[name] for name in moved])
-        if changed:
-            self.env["partner.lifecycle.cohort.store"]._reopen(changed.sudo())
+    def _lifecycle_report_days_changed(self):
+        """Their closed months leave the report until the scheduled run writes them again."""
+        result = super()._lifecycle_report_days_changed()
+        self.env["partner.lifecycle.cohort.store"]._reopen(self)
         return result
