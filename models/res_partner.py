@@ -397,6 +397,23 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ who is a client
     @api.model
+    def init(self):
+        result = super().init()
+        # "Clients by Status" groups the commercial entities with a status by status and
+        # salesperson; this partial index holds every column its reads filter, group and
+        # sum on (the record rules' too), so each read is an index-only scan of the clients
+        # instead of a scan of every partner.
+        self.env.cr.execute(
+            SQL(
+                """CREATE INDEX IF NOT EXISTS res_partner_lifecycle_status_report_index
+                       ON res_partner (lifecycle_status_id, user_id)
+                       INCLUDE (company_id, lifecycle_order_count, active, is_company,
+                                parent_id, partner_share)
+                    WHERE lifecycle_status_id IS NOT NULL"""
+            )
+        )
+        return result
+
     def _lifecycle_client_clause(self, alias="p"):
         """SQL: the partner row ``alias`` is a client: an active commercial entity that is a
         customer, has a status, or has a confirmed order. The one definition of a client

@@ -136,3 +136,30 @@ class TestStatusDirectory(LifecycleCommon):
         )
         counts = {status: count for status, _company, count in groups}
         self.assertEqual(counts, {self.status_new: 1, self.status_permanent: 1})
+
+    def test_clients_by_status_counts_the_clients_with_a_status(self):
+        """The report's domain names the same partners as "a client with a status": a
+        company and a person without a company are counted; a contact person that kept a
+        status from before it joined a company, an archived client and a customer without a
+        status are not."""
+        action = self.env.ref("partner_lifecycle.partner_lifecycle_report_action")
+        company = self._client("Report Co", is_company=True)
+        person = self._client("Report Person")
+        moved = self._client("Report Moved")
+        moved.parent_id = company  # a contact now; its status was set when it was a client
+        archived = self._client("Report Archived")
+        archived.action_archive()
+        bare = self._client("Report Bare", customer_rank=1)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET lifecycle_status_id = NULL WHERE id = %s", [bare.id]
+        )
+        self.env.invalidate_all()
+        names = [("name", "like", "Report ")]
+        reported = self.env["res.partner"].search([*safe_eval(action.domain), *names])
+        self.assertEqual(moved.lifecycle_status_id, self.status_new)
+        self.assertEqual(reported, company | person)
+        clients = self.env["res.partner"].search(
+            [("lifecycle_is_client", "=", True), ("lifecycle_status_id", "!=", False), *names]
+        )
+        self.assertEqual(reported, clients)
