@@ -156,6 +156,11 @@ class PartnerLifecycleReportCohort(models.Model):
         the read is on the cells)."""
         companies = self.env["res.company"]
         if is_internal(self.env, CELLS_KEY):
+            # Two parts, counted per cell: the clients whose first order is before the
+            # earliest current month of any company (before every company's today) are
+            # grouped alone, then given their company's month, a hashed count of an
+            # index-only scan; the few whose first order is in a current month are matched
+            # row by row with their company's today, as the per-client rows are.
             return SQL(
                 """SELECT -(%(offset)s + row_number() OVER ()) AS id, NULL::int AS partner_id,
                           g.company_id, g.user_id, g.zone_id, g.cohort_month,
@@ -164,14 +169,29 @@ class PartnerLifecycleReportCohort(models.Model):
                            - extract(month FROM g.cohort_month))::int AS month_index,
                           g.month, g.status_id, a.active_count,
                           a.active_count::float / g.client_count AS active_rate, g.client_count
-                     FROM (SELECT t.company_id AS ruling_id, t.month, p.company_id, p.user_id,
-                                  p.lifecycle_zone_id AS zone_id,
-                                  date_trunc('month', p.lifecycle_first_order_date)::date
-                                      AS cohort_month,
-                                  p.lifecycle_status_id AS status_id, count(*) AS client_count
+                     FROM (SELECT t.company_id AS ruling_id, t.month, c.company_id, c.user_id,
+                                  c.zone_id, c.cohort_month, c.status_id, c.client_count
+                             FROM (SELECT p.company_id, p.user_id,
+                                          p.lifecycle_zone_id AS zone_id,
+                                          date_trunc('month', p.lifecycle_first_order_date)::date
+                                              AS cohort_month,
+                                          p.lifecycle_status_id AS status_id,
+                                          count(*) AS client_count
+                                     FROM res_partner p
+                                    WHERE p.lifecycle_first_order_date
+                                              < (SELECT min(month) FROM today)
+                                      AND p.lifecycle_first_order_date IS NOT NULL
+                                 GROUP BY 1, 2, 3, 4, 5) c
+                             JOIN today t ON t.company_id = %(company_c)s
+                        UNION ALL
+                           SELECT t.company_id, t.month, p.company_id, p.user_id,
+                                  p.lifecycle_zone_id,
+                                  date_trunc('month', p.lifecycle_first_order_date)::date,
+                                  p.lifecycle_status_id, count(*)
                              FROM res_partner p
-                             JOIN today t ON t.company_id = %(company)s
-                            WHERE p.lifecycle_first_order_date <= t.today
+                             JOIN today t ON t.company_id = %(company_p)s
+                            WHERE p.lifecycle_first_order_date >= (SELECT min(month) FROM today)
+                              AND p.lifecycle_first_order_date <= t.today
                               AND p.lifecycle_first_order_date IS NOT NULL
                          GROUP BY 1, 2, 3, 4, 5, 6, 7) g
                 LEFT JOIN (%(roles)s) r ON r.company_id = g.ruling_id AND r.status_id = g.status_id
@@ -179,7 +199,8 @@ class PartnerLifecycleReportCohort(models.Model):
                        SELECT CASE WHEN r.role IN %(inactive)s THEN 0 ELSE g.client_count END
                                   AS active_count) a""",
                 offset=CURRENT_CELL_IDS,
-                company=companies._lifecycle_ruling_company_sql("p"),
+                company_c=companies._lifecycle_ruling_company_sql("c"),
+                company_p=companies._lifecycle_ruling_company_sql("p"),
                 roles=companies._lifecycle_roles_query(),
                 inactive=INACTIVE_ROLES,
             )
