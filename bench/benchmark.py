@@ -1169,6 +1169,8 @@ def main(env, argv):
         moment = company_moment(company, today + timedelta(days=days + 1), ORDERS_AT)
         result["hooks"] = hook_overhead(env, company, ids, args.repeat, args.seed, moment)
     if not args.skip_screens:
+        env.cr.rollback()
+        vacuum_analyze(env, screens.TABLES)
         result["screens"] = screens.measure(env, today, args.runs, len(ids))
     result["peak_mb"]["process"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["machine"]["load_average_end"] = [round(value, 2) for value in os.getloadavg()]

@@ -971,6 +971,9 @@ def generate(
             _logger.info("planned and copied %s of %s clients", offset + len(plans), clients)
         loader.finish()
         _logger.info("orders inserted; rebuilding indexes and foreign keys")
+    # The clients were written in SQL, without the New history row a creation writes:
+    # their rows of the funnel's stages, as a creation gives them.
+    env["partner.lifecycle.funnel.stage"]._add_missing()
     if analyze:
         env.cr.execute(SQL("ANALYZE res_partner, sale_order, sale_order_line"))
     env.invalidate_all()

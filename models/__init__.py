@@ -36,6 +36,7 @@ from . import partner_lifecycle_cohort_store
 from . import partner_lifecycle_report_cohort
 from . import partner_lifecycle_cohort_events
 from . import res_partner_cohort
+from . import res_partner_funnel
 from . import sale_report
 from . import partner_lifecycle_planning_quotation
 from . import partner_lifecycle_job_planning

@@ -7,15 +7,16 @@ from .partner_lifecycle_report_mixin import MEDIAN
 class PartnerLifecycleReportFunnel(models.Model):
     """The funnel New -> Working -> Permanent: one row per client that entered New.
 
-    The base is every client, with or without an order: one with a status
-    history, or a client by :meth:`res.partner._lifecycle_client_clause`
-    (created as a client, no history row yet). A client enters New on the day
+    The base is every client, with or without an order: one row per client of
+    ``partner.lifecycle.funnel.stage``, with a status history or not. A client enters New on the day
     it was created (in the time zone of its company) or on its first New
     history row if that is earlier (a past rebuilt from the orders); the days
     to Working and to Permanent count from that day. Averages of the 0/1 rates
     are conversion rates (at most 100 %); the median days are exact medians
     over the clients of each cell. The stages are read from
-    ``partner.lifecycle.funnel.stage``, kept as the history is written.
+    ``partner.lifecycle.funnel.stage``, kept as the history is written, with the
+    client's company: a read that neither groups nor filters by salesperson, zone
+    or status reads that table alone (the join to the clients is left out).
     """
 
     _name = "partner.lifecycle.report.funnel"
@@ -99,7 +100,7 @@ class PartnerLifecycleReportFunnel(models.Model):
 
     def _query(self):
         return SQL(
-            """SELECT p.id AS id, p.id AS partner_id, p.company_id, p.user_id,
+            """SELECT st.partner_id AS id, st.partner_id, st.company_id, p.user_id,
                    p.lifecycle_zone_id AS zone_id, p.lifecycle_status_id AS status_id,
                    st.date_new, st.date_working, st.date_permanent,
                    (st.date_working IS NOT NULL)::int AS working_count,
@@ -112,6 +113,6 @@ class PartnerLifecycleReportFunnel(models.Model):
                    (st.date_permanent - st.date_new)::float AS days_to_permanent,
                    (st.date_permanent - st.date_new)::float AS days_to_permanent_median
               FROM (%s) st
-              JOIN res_partner p ON p.id = st.partner_id""",
+         LEFT JOIN res_partner p ON p.id = st.partner_id""",
             self.env["partner.lifecycle.funnel.stage"]._funnel_query(),
         )

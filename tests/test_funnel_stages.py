@@ -1,8 +1,11 @@
 from datetime import date, datetime
 
+import pytz
+
 from odoo.tests import freeze_time, tagged
 from odoo.tools import SQL
 
+from ..models.lifecycle_context import NO_STATUS_KEY, internal
 from .common import LifecycleCommon
 from .test_migration import load_migration
 
@@ -56,13 +59,7 @@ class TestFunnelStages(LifecycleCommon):
         ]
         self.assertEqual(self._stages(first | second), expected)
         self.env.cr.execute(SQL("DELETE FROM partner_lifecycle_funnel_stage"))
-        self.assertEqual(
-            self._stages(first | second),
-            [
-                ("Stage A", date(2026, 1, 1), False, False),
-                ("Stage B", date(2026, 1, 1), False, False),
-            ],
-        )
+        self.assertEqual(self._stages(first | second), [])
         migration = load_migration("18.0.1.4.0", "post-funnel-stages")
         migration.migrate(self.env.cr, "18.0.1.3.0")
         self.assertEqual(self._stages(first | second), expected)
@@ -132,3 +129,94 @@ class TestFunnelStages(LifecycleCommon):
         self.assertEqual(self._stages(client)[0][2], date(2026, 1, 9))
         self.company.lifecycle_tz = "Europe/Moscow"
         self.assertEqual(self._stages(client)[0][2], date(2026, 1, 10))
+
+    def _created_day(self, partner):
+        """The partner's creation day in its company's time zone (the database's clock
+        dates the creation, not the test's)."""
+        zone = pytz.timezone(self.company.lifecycle_tz or "UTC")
+        return pytz.utc.localize(partner.create_date).astimezone(zone).date()
+
+    def _row(self, client):
+        """The client's row of the stages table as stored: (company id, date_new, working)."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT company_id, date_new, date_working FROM partner_lifecycle_funnel_stage
+                    WHERE partner_id = %s""",
+                client.id,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def test_a_client_without_history_enters_new_on_its_creation_day(self):
+        """A customer created without a status (no history row at all) has its funnel row
+        from its creation, counted in the base; a partner that is no client has none, until
+        its first sale makes it a customer."""
+        Partner = self.env["res.partner"].with_context(**internal(NO_STATUS_KEY))
+        customer = Partner.create({"name": "Bare customer", "customer_rank": 1})
+        vendor = Partner.create({"name": "Bare vendor"})
+        self.assertFalse(customer.lifecycle_history_ids)
+        self.assertEqual(
+            self._stages(customer), [("Bare customer", self._created_day(customer), False, False)]
+        )
+        self.assertEqual(self._stages(vendor), [])
+        vendor._increase_rank("customer_rank")
+        self.assertEqual(
+            self._stages(vendor), [("Bare vendor", self._created_day(vendor), False, False)]
+        )
+
+    def test_an_archived_partner_unarchived_gets_its_row(self):
+        """A partner archived before it ever was counted gets its row when it comes back."""
+        Partner = self.env["res.partner"].with_context(**internal(NO_STATUS_KEY))
+        client = Partner.create({"name": "Returning", "customer_rank": 1, "active": False})
+        self.assertEqual(self._row(client), [])
+        client.active = True
+        self.assertEqual(self._row(client), [(None, self._created_day(client), None)])
+
+    def test_a_new_company_moves_the_row_and_its_days(self):
+        """The row keeps the client's company (the report's company rule reads it) and,
+        when the client moves to a company in another time zone, its days move too."""
+        other = self.env["res.company"].create({"name": "Far East Water"})
+        other.lifecycle_tz = "Asia/Vladivostok"
+        client = self._set_history(
+            self._client("Moving client", company_id=self.company.id),
+            [(date(2026, 1, 5), self.status_new), (date(2026, 1, 9), self.status_working)],
+        )
+        client.lifecycle_history_ids.filtered(
+            lambda row: row.new_status_id == self.status_working
+        ).write({"date": datetime(2026, 1, 9, 20, 0)})
+        self.assertEqual(self._row(client)[0][0], self.company.id)
+        self.assertEqual(self._row(client)[0][2], date(2026, 1, 9))
+        client.company_id = other
+        self.assertEqual(self._row(client)[0][0], other.id)
+        self.assertEqual(self._row(client)[0][2], date(2026, 1, 10))  # 06:00 in Vladivostok
+        mine = self.Funnel.with_company(self.company).with_context(
+            allowed_company_ids=[self.company.id]
+        )
+        user = self.env["res.users"].create(
+            {
+                "name": "Funnel reader",
+                "login": "funnel.reader",
+                "company_id": self.company.id,
+                "company_ids": [(6, 0, [self.company.id])],
+                "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_manager").id])],
+            }
+        )
+        seen = mine.with_user(user).search([("partner_id", "=", client.id)])
+        self.assertFalse(seen)
+
+    def test_an_upgrade_adds_the_company_and_the_missing_rows(self):
+        """A stages table of the earlier layout (no company, no row for a client without
+        history) gets both on the add-on's upgrade, and the funnel counts that client."""
+        first, _second = self._two_clients()
+        Partner = self.env["res.partner"].with_context(**internal(NO_STATUS_KEY))
+        bare = Partner.create({"name": "Stage C", "customer_rank": 1})
+        self.env.cr.execute(
+            SQL(
+                """ALTER TABLE partner_lifecycle_funnel_stage DROP COLUMN company_id;
+                   DELETE FROM partner_lifecycle_funnel_stage WHERE partner_id = %s""",
+                bare.id,
+            )
+        )
+        self.env["partner.lifecycle.funnel.stage"]._create_table()
+        self.assertEqual(self._row(first), [(None, date(2026, 1, 1), date(2026, 1, 9))])
+        self.assertEqual(self._stages(bare), [("Stage C", self._created_day(bare), False, False)])
