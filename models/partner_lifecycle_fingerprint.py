@@ -98,9 +98,11 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
         return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
     @api.model
-    def _current(self, company, where):
+    def _current(self, company, where, stored_only=False):
         """SQL: ``(id, fingerprint)`` of the partners ``p`` matching ``where`` (SQL on ``p``),
-        with the facts of now and no day."""
+        with the facts of now and no day. With ``stored_only``, the orders and pauses are
+        read only for the partners that have a stored fingerprint: the others' fingerprints
+        are left incomplete (they are stale whatever it is, having none to compare with)."""
         recalculation = self.env["partner.lifecycle.recalculation"]
         recalculation._flush_facts()
         day = SQL("(%s - DATE '1970-01-01')::bigint", recalculation._order_day(company))
@@ -108,22 +110,24 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
             SQL("p.%s", SQL.identifier(name)) for name in self._partner_columns
         )
         return SQL(
-            """WITH clients AS MATERIALIZED (SELECT p.id FROM res_partner p WHERE %(where)s),
+            """WITH clients AS MATERIALIZED (
+                   SELECT p.id, %(stored)s AS stored FROM res_partner p WHERE %(where)s),
                o AS (
                    SELECT p.id, array_agg(d.day ORDER BY d.day) AS days
                      FROM res_partner p, res_partner c, sale_order so
                     CROSS JOIN LATERAL (SELECT %(day)s AS day) d
-                    WHERE %(counted)s AND p.id IN (SELECT id FROM clients)
+                    WHERE %(counted)s AND p.id IN (SELECT id FROM clients WHERE stored)
                  GROUP BY p.id),
                pa AS (
                    SELECT pa.partner_id AS id,
                           array_agg(ARRAY[pa.date_from, pa.date_to]
                                     ORDER BY pa.date_from, pa.date_to) AS pauses
                      FROM partner_lifecycle_pause pa
-                    WHERE pa.partner_id IN (SELECT id FROM clients)
+                    WHERE pa.partner_id IN (SELECT id FROM clients WHERE stored)
                  GROUP BY pa.partner_id)
                SELECT p.id, md5(ROW(%(version)s::text, %(columns)s, o.days, pa.pauses,
-                                    %(quantities)s)::text) AS fingerprint
+                                    CASE WHEN clients.stored THEN %(quantities)s END)::text)
+                          AS fingerprint
                  FROM clients
                  JOIN res_partner p ON p.id = clients.id
             LEFT JOIN o ON o.id = p.id
@@ -131,6 +135,12 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
             day=day,
             counted=recalculation._counted_order_clause(),
             where=where,
+            stored=SQL(
+                "EXISTS (SELECT 1 FROM %s s WHERE s.partner_id = p.id)",
+                SQL.identifier(self._fingerprint_table),
+            )
+            if stored_only
+            else SQL("TRUE"),
             version=self._settings_version(company),
             columns=columns,
             quantities=recalculation._main_product_quantities(company),
@@ -185,7 +195,7 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
                  FROM (%(current)s) f
                  JOIN res_partner p ON p.id = f.id
             LEFT JOIN %(table)s s ON s.partner_id = f.id""",
-            current=self._current(company, where),
+            current=self._current(company, where, stored_only=True),
             day=today,
             table=SQL.identifier(self._fingerprint_table),
         )
