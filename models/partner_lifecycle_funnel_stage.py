@@ -134,7 +134,9 @@ class PartnerLifecycleFunnelStage(models.AbstractModel):
                          FROM res_partner p
                          JOIN res_company rc ON rc.id = %(company)s
                         WHERE %(mine_p)s AND %(client)s
-                          AND NOT EXISTS (SELECT 1 FROM firsts f WHERE f.partner_id = p.id))
+                          AND NOT EXISTS (  -- no row in events: an index probe per client
+                                  SELECT 1 FROM partner_lifecycle_history h
+                                   WHERE h.partner_id = p.id AND h.merged_from IS NULL))
                    INSERT INTO %(table)s (partner_id, company_id, date_new, date_working,
                                           date_permanent)
                    SELECT s.partner_id, s.company_id, s.day,

@@ -413,7 +413,12 @@ class PartnerLifecycleHistory(models.Model):
         with ``status_ids``, the changes from or to one of these statuses only.
         """
         companies = self.env["res.company"]
-        mine = SQL() if partner_ids is None else SQL("AND h.partner_id = ANY(%s)", partner_ids)
+        mine = (
+            SQL()
+            # both sides: the clients are then read by their ids, not scanned
+            if partner_ids is None
+            else SQL("AND h.partner_id = ANY(%s) AND p.id = ANY(%s)", partner_ids, partner_ids)
+        )
         if status_ids is not None:
             mine = SQL(
                 "%s AND (h.new_status_id = ANY(%s) OR h.old_status_id = ANY(%s))",
