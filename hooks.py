@@ -59,6 +59,14 @@ def uninstall_hook(env):
         )
     env.cr.execute(SQL("DELETE FROM ir_config_parameter WHERE key LIKE %s", "partner_lifecycle.%"))
     env.cr.execute(SQL("DROP INDEX IF EXISTS sale_order_lifecycle_client_day_index"))
+    env.cr.execute(  # the planner's statistics of the ruling company (res.partner's init)
+        SQL(
+            "SELECT stxname FROM pg_statistic_ext WHERE stxname LIKE %s",
+            "res_partner_lifecycle_company_%_stat",
+        )
+    )
+    for (name,) in env.cr.fetchall():
+        env.cr.execute(SQL("DROP STATISTICS IF EXISTS %s", SQL.identifier(name)))
     for table in (  # the tables the add-on keeps in SQL, beside its models
         "partner_lifecycle_funnel_stage",  # partner.lifecycle.funnel.stage
         "partner_lifecycle_fingerprint",  # partner.lifecycle.fingerprint

@@ -467,7 +467,8 @@ class ResCompany(models.Model):
     def _lifecycle_ruling_company_sql(self, alias):
         """SQL: the id of the company whose settings rule the client row ``alias``, the SQL
         twin of :meth:`res.partner._lifecycle_company`: its own, else
-        :meth:`_lifecycle_default_company`. Override both together."""
+        :meth:`_lifecycle_default_company`. Override both together (and the statistics
+        of this expression that ``res.partner``'s ``init`` creates for the planner)."""
         return SQL(
             "COALESCE(%s.company_id, %s)",
             SQL.identifier(alias),

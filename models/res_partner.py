@@ -412,6 +412,23 @@ class ResPartner(models.Model):
                     WHERE lifecycle_status_id IS NOT NULL"""
             )
         )
+        # Statistics of the expression of the company that rules a client (the SQL of
+        # res.company._lifecycle_ruling_company_sql), which the reports, the fingerprints
+        # and the recalculation join on: without them the planner counts 0.5 % of the
+        # partners for every company and loops over the history once per partner.
+        main = self.env["res.company"]._lifecycle_default_company()
+        if main:
+            name = f"res_partner_lifecycle_company_{main.id}_stat"
+            self.env.cr.execute(SQL("SELECT 1 FROM pg_statistic_ext WHERE stxname = %s", name))
+            if not self.env.cr.fetchone():
+                self.env.cr.execute(
+                    SQL(
+                        """CREATE STATISTICS %s ON (COALESCE(company_id, %s)) FROM res_partner;
+                           ANALYZE res_partner""",
+                        SQL.identifier(name),
+                        main.id,
+                    )
+                )
         return result
 
     def _lifecycle_client_clause(self, alias="p"):

@@ -138,9 +138,11 @@ uninstall_reinstall() { # uninstall_reinstall CONFIG DB ADDONS: both clean, noth
         >"$WORK/uninstall.log" 2>&1
     rc=$?
     left=$(psql -X -d "$2" -Atc "SELECT count(*) FROM ir_config_parameter WHERE key LIKE 'partner_lifecycle.%'
-        UNION ALL SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'partner_lifecycle%'" |
+        UNION ALL SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'partner_lifecycle%'
+        UNION ALL SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%lifecycle%'
+        UNION ALL SELECT count(*) FROM pg_statistic_ext WHERE stxname LIKE '%lifecycle%'" |
         awk '{ n += $1 } END { print n + 0 }')
-    [ "${left:-1}" -eq 0 ] || echo "left after the uninstall: $left parameters or tables"
+    [ "${left:-1}" -eq 0 ] || echo "left after the uninstall: $left parameters, tables, indexes or statistics"
     judge "odoo uninstall" "$(( rc || ${left:-1} ))" "$WORK/uninstall.log" --path "$PL_ROOT" --path "$3"
     odoo_run "$WORK/reinstall.log" "$PL_VENV/bin/python" "$1" -d "$2" -i "$PL_MODULE" --stop-after-init
     judge "odoo reinstall" "$?" "$WORK/reinstall.log" --path "$PL_ROOT" --path "$3"
