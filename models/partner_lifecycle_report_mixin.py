@@ -74,6 +74,16 @@ class PartnerLifecycleReportMixin(models.AbstractModel):
             tools.drop_view_if_exists(self.env.cr, self._table)
 
     @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None,
+                    order=None):  # fmt: skip
+        """Grouped reads without JIT compilation: with true estimates of the clients, the
+        planner prices a pivot's read above the JIT thresholds and compiles it for longer
+        than the read takes (0.7 of 1.2 s for one read of the sleeping flow at 1,000,000
+        clients)."""
+        with self.env["partner.lifecycle.recalculation"]._without_jit():
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+
+    @api.model
     def _read_group_select(self, aggregate_spec, query):
         """``field:median`` is the exact median of the field over the group's rows
         (``percentile_cont(0.5)``), an aggregate Odoo's own list lacks; the
