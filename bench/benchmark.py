@@ -19,8 +19,10 @@ the data was generated for; default the company's today).
     server (nothing per client is sent to Python); and one plain SQL UPDATE
     writing the recalculation's columns (status, figures, reason, hold, review
     date, error columns, status date, write date and user) on every client
-    from a prepared table, rolled back. The floors run single-process
-    (``max_parallel_workers_per_gather = 0``);
+    from a prepared table, rolled back; and a plain INSERT of three history
+    rows per client with orders from a prepared table (about the rows (h)
+    writes), into the history table with its indexes and foreign keys, rolled
+    back. The floors run single-process (``max_parallel_workers_per_gather = 0``);
 (b) the full recalculation of the company from scratch
     (``_recalculate_company`` with a commit per batch, quiet as the install
     runs it: no chatter line; (b') measures a run that logs its changes),
@@ -447,6 +449,50 @@ def plain_update(env, company, ids, today):
     return elapsed, rows
 
 
+def plain_history_insert(env, company):
+    """(g) One INSERT of three history rows per client with orders (what a reconstruction
+    writes, about), from a table prepared beforehand (not timed): the cost of writing the
+    rows into the history table as it is, its indexes and foreign keys checked; rolled
+    back."""
+    statuses, _role_of = naive.company_roles(company)
+    env.cr.execute(
+        SQL(
+            """CREATE TEMP TABLE pl_bench_rows ON COMMIT DROP AS
+               SELECT k.id AS partner_id, p.company_id, p.user_id AS salesperson_id,
+                      (ARRAY[NULL, %(new)s, %(working)s])[n] AS old_status_id,
+                      (ARRAY[%(new)s, %(working)s, %(permanent)s])[n] AS new_status_id,
+                      k.last_day - 3 + n AS day
+                 FROM (%(kernel)s) k
+                 JOIN res_partner p ON p.id = k.id
+                CROSS JOIN generate_series(1, 3) AS n""",
+            new=statuses.get("new"),
+            working=statuses.get("working"),
+            permanent=statuses.get("permanent"),
+            kernel=kernel_query(env, company),
+        )
+    )
+    env.cr.execute(SQL("ANALYZE pl_bench_rows"))
+    single_process(env)
+    started = time.perf_counter()
+    env.cr.execute(
+        SQL(
+            """INSERT INTO partner_lifecycle_history
+                   (partner_id, company_id, salesperson_id, old_status_id, new_status_id,
+                    user_id, origin, reason_code, date, create_uid, write_uid, create_date,
+                    write_date)
+               SELECT r.partner_id, r.company_id, r.salesperson_id, r.old_status_id,
+                      r.new_status_id, %(uid)s, 'reconstructed', 'orders', r.day, %(uid)s,
+                      %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                 FROM pl_bench_rows r""",
+            uid=env.uid,
+        )
+    )
+    rows = env.cr.rowcount
+    elapsed = time.perf_counter() - started
+    env.cr.rollback()
+    return elapsed, rows
+
+
 def floors(env, company, ids, today, result):
     """One run of each floor, added to ``result``; the UPDATE's dead rows are vacuumed."""
     seconds, result["floor_rows"] = floor_scan(env, company)
@@ -455,17 +501,20 @@ def floors(env, company, ids, today, result):
     result["kernel_runs"].append(seconds)
     seconds, result["update_rows"] = plain_update(env, company, ids, today)
     result["update_runs"].append(seconds)
-    vacuum_analyze(env, ("res_partner",))
+    seconds, result["insert_rows"] = plain_history_insert(env, company)
+    result["insert_runs"].append(seconds)
+    vacuum_analyze(env, ("res_partner", "partner_lifecycle_history"))
     print(
         f"floor {result['floor_runs'][-1]:.2f} s, kernel {result['kernel_runs'][-1]:.2f} s, "
-        f"UPDATE {result['update_runs'][-1]:.2f} s",
+        f"UPDATE {result['update_runs'][-1]:.2f} s, "
+        f"history INSERT {result['insert_runs'][-1]:.2f} s",
         flush=True,
     )
 
 
 def summarize_floors(result):
     """Replace the floors' lists of runs in ``result`` by their median and minimum."""
-    for key in ("floor", "kernel", "update"):
+    for key in ("floor", "kernel", "update", "insert"):
         result[f"{key}_seconds"] = summary(result.pop(f"{key}_runs"))
 
 
@@ -910,6 +959,8 @@ def table(result):
         f"(g) kernel: count, last day, mean interval, {clients:,} clients", result["kernel_seconds"]
     )
     row(f"(g) plain UPDATE, {result['update_rows']:,} clients", result["update_seconds"])
+    if "insert_seconds" in result:
+        row(f"(g) plain history INSERT, {result['insert_rows']:,} rows", result["insert_seconds"])
     for key, label in (
         ("full", "(b) full from scratch"),
         ("nochange", "(c) no-change full pass"),
@@ -1118,6 +1169,7 @@ def main(env, argv):
         "floor_runs": [],
         "kernel_runs": [],
         "update_runs": [],
+        "insert_runs": [],
         "full_runs": [],
         "nochange_runs": [],
         "nochange_all_runs": [],
