@@ -387,10 +387,8 @@ def plain_update(env, company, ids, today):
     """(g) One UPDATE writing the recalculation's columns on all clients, from a table
     prepared beforehand (not timed) with the kernel's figures; rolled back."""
     statuses, _role_of = naive.company_roles(company)
-    env.cr.execute(
-        SQL(
-            """CREATE TEMP TABLE pl_bench_values ON COMMIT DROP AS
-               SELECT p.id,
+    prepare = SQL(
+        """SELECT p.id,
                       CASE WHEN k.order_count IS NULL THEN %(new)s
                            WHEN k.order_count >= 3 THEN %(permanent)s ELSE %(working)s END
                           AS status_id,
@@ -403,17 +401,16 @@ def plain_update(env, company, ids, today):
                       k.last_day + 180 AS review_date
                  FROM unnest(%(ids)s::int[]) AS p(id)
             LEFT JOIN (%(kernel)s) k ON k.id = p.id""",
-            new=statuses.get("new"),
-            permanent=statuses.get("permanent"),
-            working=statuses.get("working"),
-            ids=ids,
-            kernel=kernel_query(env, company),
-        )
+        new=statuses.get("new"),
+        permanent=statuses.get("permanent"),
+        working=statuses.get("working"),
+        ids=ids,
+        kernel=kernel_query(env, company),
     )
-    env.cr.execute(SQL("ANALYZE pl_bench_values"))
-    single_process(env)
-    started = time.perf_counter()
-    env.cr.execute(
+    return timed_from_prepared(
+        env,
+        "pl_bench_values",
+        prepare,
         SQL(
             """UPDATE res_partner p
                   SET lifecycle_status_id = v.status_id,
@@ -441,12 +438,8 @@ def plain_update(env, company, ids, today):
                 WHERE p.id = v.id""",
             today,
             env.uid,
-        )
+        ),
     )
-    rows = env.cr.rowcount
-    elapsed = time.perf_counter() - started
-    env.cr.rollback()
-    return elapsed, rows
 
 
 def plain_history_insert(env, company):
@@ -455,26 +448,23 @@ def plain_history_insert(env, company):
     rows into the history table as it is, its indexes and foreign keys checked; rolled
     back."""
     statuses, _role_of = naive.company_roles(company)
-    env.cr.execute(
-        SQL(
-            """CREATE TEMP TABLE pl_bench_rows ON COMMIT DROP AS
-               SELECT k.id AS partner_id, p.company_id, p.user_id AS salesperson_id,
+    prepare = SQL(
+        """SELECT k.id AS partner_id, p.company_id, p.user_id AS salesperson_id,
                       (ARRAY[NULL, %(new)s, %(working)s])[n] AS old_status_id,
                       (ARRAY[%(new)s, %(working)s, %(permanent)s])[n] AS new_status_id,
                       k.last_day - 3 + n AS day
                  FROM (%(kernel)s) k
                  JOIN res_partner p ON p.id = k.id
                 CROSS JOIN generate_series(1, 3) AS n""",
-            new=statuses.get("new"),
-            working=statuses.get("working"),
-            permanent=statuses.get("permanent"),
-            kernel=kernel_query(env, company),
-        )
+        new=statuses.get("new"),
+        working=statuses.get("working"),
+        permanent=statuses.get("permanent"),
+        kernel=kernel_query(env, company),
     )
-    env.cr.execute(SQL("ANALYZE pl_bench_rows"))
-    single_process(env)
-    started = time.perf_counter()
-    env.cr.execute(
+    return timed_from_prepared(
+        env,
+        "pl_bench_rows",
+        prepare,
         SQL(
             """INSERT INTO partner_lifecycle_history
                    (partner_id, company_id, salesperson_id, old_status_id, new_status_id,
@@ -485,8 +475,18 @@ def plain_history_insert(env, company):
                       %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                  FROM pl_bench_rows r""",
             uid=env.uid,
-        )
+        ),
     )
+
+
+def timed_from_prepared(env, table, prepare, statement):
+    """(seconds, rows) of ``statement`` alone, single-process, after the temporary
+    ``table`` is made from ``prepare`` and analysed (not timed); rolled back."""
+    env.cr.execute(SQL("CREATE TEMP TABLE %s ON COMMIT DROP AS %s", SQL.identifier(table), prepare))
+    env.cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+    single_process(env)
+    started = time.perf_counter()
+    env.cr.execute(statement)
     rows = env.cr.rowcount
     elapsed = time.perf_counter() - started
     env.cr.rollback()
