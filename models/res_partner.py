@@ -396,7 +396,6 @@ class ResPartner(models.Model):
         return self.company_id or self.env["res.company"]._lifecycle_default_company()
 
     # ------------------------------------------------------------------ who is a client
-    @api.model
     def init(self):
         result = super().init()
         # "Clients by Status" groups the commercial entities with a status by status and
@@ -431,6 +430,7 @@ class ResPartner(models.Model):
                 )
         return result
 
+    @api.model
     def _lifecycle_client_clause(self, alias="p"):
         """SQL: the partner row ``alias`` is a client: an active commercial entity that is a
         customer, has a status, or has a confirmed order. The one definition of a client
