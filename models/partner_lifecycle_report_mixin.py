@@ -84,6 +84,18 @@ class PartnerLifecycleReportMixin(models.AbstractModel):
             return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
 
     @api.model
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        """The rows behind a pivot's cell (the list it opens), without JIT as the grouped
+        reads."""
+        with self.env["partner.lifecycle.recalculation"]._without_jit():
+            return super().search_fetch(domain, field_names, offset, limit, order)
+
+    @api.model
+    def search_count(self, domain, limit=None):
+        with self.env["partner.lifecycle.recalculation"]._without_jit():
+            return super().search_count(domain, limit)
+
+    @api.model
     def _read_group_select(self, aggregate_spec, query):
         """``field:median`` is the exact median of the field over the group's rows
         (``percentile_cont(0.5)``), an aggregate Odoo's own list lacks; the
