@@ -26,7 +26,6 @@ or whose stored decision was made on a later day than the run's.
 """
 
 import hashlib
-from contextlib import contextmanager
 
 from odoo import api, models
 from odoo.modules import get_manifest
@@ -163,21 +162,13 @@ class PartnerLifecycleFingerprint(models.AbstractModel):
             count, ids = self.env.execute_query(self._stale_query(company, today, where))[0]
         return ids or [], count
 
-    @contextmanager
     def _hash_joins(self):
         """Run the block without nested loops, back to the previous setting after it. The
         planner counts few clients (their clause is priced far too selective) and loops over
         the whole order aggregate for each of them; over every client, hash joins win."""
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                "SELECT current_setting('enable_nestloop'),"
-                " set_config('enable_nestloop', 'off', true)"
-            )
+        return self.env["partner.lifecycle.recalculation"]._planner_setting(
+            "enable_nestloop", "off"
         )
-        previous = cr.fetchone()[0]
-        yield
-        cr.execute(SQL("SELECT set_config('enable_nestloop', %s, true)", previous))
 
     @api.model
     def _stale_query(self, company, today, where):
