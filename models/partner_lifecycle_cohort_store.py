@@ -220,27 +220,26 @@ class PartnerLifecycleCohortStore(models.AbstractModel):
                 matches=matches,
             )
         )
-        if rows is None:
-            self.env.cr.execute(SQL("DELETE FROM %s WHERE client_count <= 0", cells))
-            return
-        self.env.cr.execute(
-            SQL(
-                """WITH new AS (INSERT INTO %(months)s (%(columns)s)
-                                SELECT %(columns)s FROM (%(rows)s) r RETURNING *)
-                   INSERT INTO %(cells)s (%(key_names)s, month_index, client_count, active_count)
-                   SELECT %(key)s, min(month_index), count(*), sum(active)
-                     FROM new GROUP BY %(key)s
-                   ON CONFLICT (%(key_names)s) DO UPDATE
-                      SET client_count = %(cells)s.client_count + EXCLUDED.client_count,
-                          active_count = %(cells)s.active_count + EXCLUDED.active_count""",
-                months=months,
-                columns=columns,
-                rows=rows,
-                cells=cells,
-                key=key,
-                key_names=key_names,
+        if rows is not None:
+            self.env.cr.execute(
+                SQL(
+                    """WITH new AS (INSERT INTO %(months)s (%(columns)s)
+                                    SELECT %(columns)s FROM (%(rows)s) r RETURNING *)
+                       INSERT INTO %(cells)s
+                              (%(key_names)s, month_index, client_count, active_count)
+                       SELECT %(key)s, min(month_index), count(*), sum(active)
+                         FROM new GROUP BY %(key)s
+                       ON CONFLICT (%(key_names)s) DO UPDATE
+                          SET client_count = %(cells)s.client_count + EXCLUDED.client_count,
+                              active_count = %(cells)s.active_count + EXCLUDED.active_count""",
+                    months=months,
+                    columns=columns,
+                    rows=rows,
+                    cells=cells,
+                    key=key,
+                    key_names=key_names,
+                )
             )
-        )
         self.env.cr.execute(SQL("DELETE FROM %s WHERE client_count <= 0", cells))
 
     @api.model
